@@ -1,0 +1,62 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+export default ts.config(
+	{
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'node_modules/',
+			'var/',
+			'test-results/',
+			'playwright-report/',
+			'data/'
+		]
+	},
+	js.configs.recommended,
+	...ts.configs.recommended,
+	...svelte.configs.recommended,
+	{
+		languageOptions: { globals: { ...globals.browser, ...globals.node } }
+	},
+	{
+		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
+		languageOptions: {
+			parserOptions: {
+				projectService: true,
+				extraFileExtensions: ['.svelte'],
+				parser: ts.parser,
+				svelteConfig
+			}
+		},
+		rules: {
+			'@typescript-eslint/no-floating-promises': 'error',
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
+		}
+	},
+	{
+		// The planning model is pure: no Svelte, no SvelteKit, no database, no I/O.
+		files: ['src/lib/domain/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['$lib/server/*', '$lib/components/*', '$app/*', 'svelte', 'svelte/*'],
+							message: 'domain/ is pure TypeScript.'
+						},
+						{
+							group: ['node:*', 'fs', 'path', 'better-sqlite3', 'kysely', 'leaflet'],
+							message: 'domain/ does no I/O.'
+						},
+						{ group: ['../server/*', '../components/*'], message: 'domain/ imports only itself.' }
+					]
+				}
+			]
+		}
+	}
+);

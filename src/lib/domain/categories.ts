@@ -1,0 +1,117 @@
+/**
+ * The eight Commissioned Rehabilitative Services (CRS) categories: the supply-side words for need.
+ * The Dynamic Framework has 14 categories; these eight are the ones demand is measured against.
+ */
+export const CRS_CATEGORIES = [
+	'Accommodation',
+	'Education, Training and Employment',
+	'Finance, Benefits and Debt',
+	'Dependency and Recovery',
+	'Lifestyle and Associates',
+	'Family and Significant Others',
+	'Emotional Wellbeing',
+	'Social Inclusion'
+] as const;
+export type CrsCategory = (typeof CRS_CATEGORIES)[number];
+
+/** Short labels for tight table columns; the full name stays in the header's title. */
+export const CATEGORY_SHORT: Record<CrsCategory, string> = {
+	Accommodation: 'Accommodation',
+	'Education, Training and Employment': 'ETE',
+	'Finance, Benefits and Debt': 'FBD',
+	'Dependency and Recovery': 'D&R',
+	'Lifestyle and Associates': 'Lifestyle',
+	'Family and Significant Others': 'Family',
+	'Emotional Wellbeing': 'Wellbeing',
+	'Social Inclusion': 'Social inclusion'
+};
+
+const CATEGORY_ALIASES: Record<string, CrsCategory> = {
+	accommodation: 'Accommodation',
+	ete: 'Education, Training and Employment',
+	'education, training and employment': 'Education, Training and Employment',
+	'education, training & employment': 'Education, Training and Employment',
+	'education training and employment': 'Education, Training and Employment',
+	'finance benefits & debt': 'Finance, Benefits and Debt',
+	'finance, benefits and debt': 'Finance, Benefits and Debt',
+	'finance, benefit and debt': 'Finance, Benefits and Debt',
+	'finance, benefit & debt': 'Finance, Benefits and Debt',
+	'finance benefits and debt': 'Finance, Benefits and Debt',
+	fbd: 'Finance, Benefits and Debt',
+	'dependency & recovery': 'Dependency and Recovery',
+	'dependency and recovery': 'Dependency and Recovery',
+	'd&r': 'Dependency and Recovery',
+	'lifestyle & associates': 'Lifestyle and Associates',
+	'lifestyle and associates': 'Lifestyle and Associates',
+	'family & significant others': 'Family and Significant Others',
+	'family and significant others': 'Family and Significant Others',
+	'emotional wellbeing': 'Emotional Wellbeing',
+	'emotional well-being': 'Emotional Wellbeing',
+	'social inclusion': 'Social Inclusion'
+};
+
+/** The CRS category a free-text name stands for, or undefined when it is not one of the eight. */
+export function parseCategory(name: string): CrsCategory | undefined {
+	const key = name.trim().toLowerCase().replace(/\s+/g, ' ');
+	return CATEGORY_ALIASES[key];
+}
+
+/**
+ * Categories named in a Refer and Monitor `need_areas` field (`;`-separated, as published).
+ * Complexity suffixes such as "Accommodation (1) Low Complexity" are folded into their category;
+ * names that are not CRS categories (e.g. "Custody Support") are returned in `unmatched`.
+ */
+export function parseNeedAreas(field: string): { categories: CrsCategory[]; unmatched: string[] } {
+	const found = new Set<CrsCategory>();
+	const unmatched: string[] = [];
+	for (const raw of field.split(';')) {
+		const part = raw.trim();
+		if (!part) continue;
+		const base = part
+			.replace(/\s*\(\d\).*$/, '')
+			.replace(/\s+core activities$|\s+pre-release$/i, '');
+		const category = parseCategory(base);
+		if (category) found.add(category);
+		else if (base.toLowerCase() !== 'personal wellbeing') unmatched.push(part);
+	}
+	return { categories: CRS_CATEGORIES.filter((c) => found.has(c)), unmatched };
+}
+
+/** CRS lots as let in 2021, and the categories each lot delivers. */
+export const CRS_LOTS = [
+	'Accommodation',
+	'Education, Training and Employment',
+	'Personal Wellbeing',
+	"Women's Services"
+] as const;
+export type CrsLot = (typeof CRS_LOTS)[number];
+
+/**
+ * The categories a 2021 lot covers. Personal Wellbeing was let as the four wellbeing categories;
+ * Women's Services as a whole-person service across all eight for women (as the Refer and Monitor
+ * contract definitions for those lots list them).
+ */
+export const LOT_CATEGORIES: Record<CrsLot, readonly CrsCategory[]> = {
+	Accommodation: ['Accommodation'],
+	'Education, Training and Employment': ['Education, Training and Employment'],
+	'Personal Wellbeing': [
+		'Lifestyle and Associates',
+		'Family and Significant Others',
+		'Emotional Wellbeing',
+		'Social Inclusion'
+	],
+	"Women's Services": CRS_CATEGORIES
+};
+
+/** Refer and Monitor contract-type codes for the four 2021 lots. */
+export const LOT_CONTRACT_TYPE: Record<CrsLot, string> = {
+	Accommodation: 'ACC',
+	'Education, Training and Employment': 'ETE',
+	'Personal Wellbeing': 'PWB',
+	"Women's Services": 'WOS'
+};
+
+export function parseLot(name: string): CrsLot | undefined {
+	const key = name.trim().toLowerCase();
+	return CRS_LOTS.find((lot) => lot.toLowerCase() === key);
+}

@@ -1,0 +1,173 @@
+import { LOT_CONTRACT_TYPE, type CrsCategory, type CrsLot } from './categories';
+import type { Provenance } from './provenance';
+
+/** The five supply sources every service record comes from. */
+export const SUPPLY_SOURCES = ['dynamic-framework', 'crs', 'roif', 'cfo', 'local'] as const;
+export type SupplySource = (typeof SUPPLY_SOURCES)[number];
+
+export const SOURCE_LABELS: Record<SupplySource, string> = {
+	'dynamic-framework': 'Dynamic Framework',
+	crs: 'CRS contract',
+	roif: 'ROIF grant',
+	cfo: 'CFO activity hub',
+	local: 'Other local service'
+};
+
+export const MECHANISMS = ['contract', 'grant', 'call-off', 'in-kind'] as const;
+export type Mechanism = (typeof MECHANISMS)[number];
+
+/** The geography a service is let at: a whole region, named PCC areas, named PDUs, or a site. */
+export type LotLevel = 'region' | 'pcc-area' | 'pdu' | 'site';
+export type SexEligibility = 'any' | 'female' | 'male';
+
+/** A PCC area a service covers, and the last day it covered it (null: for the whole term). */
+export interface CoveredPccArea {
+	id: string;
+	until: string | null;
+}
+
+/**
+ * One unit of supply, whatever source it came from: who funds it, by what mechanism, who leads and
+ * subcontracts, for which categories, for whom, where, when, how much and how many.
+ * Dates are ISO `YYYY-MM-DD`; money is £; places are people per year.
+ */
+export interface SupplyRecord {
+	id: number;
+	reference: string;
+	source: SupplySource;
+	name: string;
+	mechanism: Mechanism;
+	funder: string | null;
+	leadProvider: string | null;
+	leadOrganisationId: number | null;
+	subcontractors: { id: number; name: string }[];
+	categories: CrsCategory[];
+	contractType: string | null;
+	lotLevel: LotLevel;
+	regionCode: string | null;
+	pccAreas: CoveredPccArea[];
+	pduCodes: string[];
+	sex: SexEligibility;
+	minAge: number | null;
+	maxAge: number | null;
+	startDate: string | null;
+	endDate: string | null;
+	referralFrom: string | null;
+	referralUntil: string | null;
+	annualValueGbp: number | null;
+	totalValueGbp: number | null;
+	placesPerYear: number | null;
+	provenance: Provenance;
+	provenanceNote: string;
+	/** References of the records this one is the same contract as (award ↔ R&M definitions). */
+	linkedReferences: string[];
+	datasetKey: string;
+	datasetVersion: number;
+}
+
+/** The geography of a PDU that decides which services reach it. */
+export interface PduReachKey {
+	code: string;
+	regionCode: string;
+	pccAreaIds: readonly string[];
+}
+
+/**
+ * Whether a service's contract geography covers a PDU: a region-level service covers every PCC area
+ * in its region; a PCC-area service covers the PDUs in its PCC areas (optionally only those still
+ * covered on `onDate`); a PDU-level service names its PDUs. Site-level services reach through their
+ * sites, which the caller matches by location.
+ */
+export function serviceCoversPdu(
+	service: Pick<SupplyRecord, 'lotLevel' | 'regionCode' | 'pccAreas' | 'pduCodes'>,
+	pdu: PduReachKey,
+	onDate?: string
+): boolean {
+	switch (service.lotLevel) {
+		case 'region':
+			return service.regionCode === pdu.regionCode;
+		case 'pcc-area':
+			return service.pccAreas.some(
+				(area) =>
+					pdu.pccAreaIds.includes(area.id) &&
+					(!onDate || area.until === null || area.until >= onDate)
+			);
+		case 'pdu':
+			return service.pduCodes.includes(pdu.code);
+		case 'site':
+			return false;
+	}
+}
+
+/** Whether a service is running on a date: started (or start unknown) and not yet ended. */
+export function isOpenOn(
+	service: Pick<SupplyRecord, 'startDate' | 'endDate'>,
+	date: string
+): boolean {
+	return (
+		(!service.startDate || service.startDate <= date) &&
+		(!service.endDate || service.endDate >= date)
+	);
+}
+
+/** A 2021 CRS award, as needed to find its Refer and Monitor contract definitions. */
+export interface AwardLinkKey {
+	key: string;
+	regionCode: string;
+	lot: CrsLot;
+	lead: string;
+	lotLevel: 'region' | 'pcc-area';
+	/** Every PCC area the award covered at any time in its term. */
+	pccAreaIds: readonly string[];
+	/** True when those PCC areas are all the PCC areas of the region (e.g. London's one). */
+	coversWholeRegion: boolean;
+}
+
+/** A Refer and Monitor contract definition, as needed to find its 2021 award. */
+export interface DefinitionLinkKey {
+	key: string;
+	regionCode: string;
+	contractTypeCode: string;
+	lead: string;
+	pccAreaIds: readonly string[];
+	visibleFrom: string | null;
+}
+
+export interface AwardLinks {
+	/** definition key → award key */
+	links: Map<string, string>;
+	/** definitions that fit more than one award: left unlinked rather than guessed */
+	ambiguous: string[];
+}
+
+/**
+ * Link R&M contract definitions to the 2021 awards they implement. A definition links to an award
+ * only when all of these hold, and to no award when more than one fits:
+ * the same probation region; the R&M contract type of the award's lot (ACC, ETE, PWB, WOS);
+ * the same lead provider (canonical name); visible for referrals from a date in 2021 (Day 1);
+ * and, for a region-level award, a region-level definition, or for a PCC-area award, a definition
+ * whose PCC areas all lie in the award's areas (or a region-level definition, when the award's
+ * PCC areas are the whole region).
+ */
+export function linkAwardsToDefinitions(
+	awards: readonly AwardLinkKey[],
+	definitions: readonly DefinitionLinkKey[]
+): AwardLinks {
+	const links = new Map<string, string>();
+	const ambiguous: string[] = [];
+	for (const def of definitions) {
+		if (!def.visibleFrom || !def.visibleFrom.startsWith('2021')) continue;
+		const candidates = awards.filter((award) => {
+			if (award.regionCode !== def.regionCode) return false;
+			if (LOT_CONTRACT_TYPE[award.lot] !== def.contractTypeCode) return false;
+			if (award.lead !== def.lead) return false;
+			if (def.pccAreaIds.length === 0)
+				return award.lotLevel === 'region' || award.coversWholeRegion;
+			if (award.lotLevel === 'region') return false;
+			return def.pccAreaIds.every((id) => award.pccAreaIds.includes(id));
+		});
+		if (candidates.length === 1) links.set(def.key, candidates[0]!.key);
+		else if (candidates.length > 1) ambiguous.push(def.key);
+	}
+	return { links, ambiguous };
+}

@@ -1,0 +1,257 @@
+import type { CrsCategory } from '$lib/domain/categories';
+import type { Provenance } from '$lib/domain/provenance';
+import type {
+	LotLevel,
+	Mechanism,
+	SexEligibility,
+	SupplyRecord,
+	SupplySource
+} from '$lib/domain/supply';
+import type { DB } from '../db';
+
+export interface ServiceFilter {
+	source?: SupplySource;
+	regionCode?: string;
+	category?: CrsCategory;
+	/** Year of award (published awards only carry one). */
+	year?: number;
+	/** award | definition | site-service | grant */
+	recordType?: string;
+	organisationId?: number;
+	reference?: string;
+}
+
+export interface ServiceRecord extends SupplyRecord {
+	recordType: string;
+	awardDate: string | null;
+	contractTypeName: string | null;
+	regionName: string | null;
+	leadOrgType: string | null;
+	pccAreaNames: Record<string, string>;
+	deliveryLocations: string | null;
+	notes: string | null;
+}
+
+/**
+ * Services in the current dataset versions, in the one supply model, filtered. Child rows
+ * (categories, PCC areas, subcontractors, links) are fetched in bulk and joined here.
+ */
+export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<ServiceRecord[]> {
+	let q = db
+		.selectFrom('services as s')
+		.innerJoin('dataset_versions as v', 'v.id', 's.dataset_version_id')
+		.leftJoin('organisations as o', 'o.id', 's.lead_organisation_id')
+		.leftJoin('regions as r', 'r.code', 's.region_code')
+		.where('v.is_current', '=', 1)
+		.selectAll('s')
+		.select([
+			'o.name as lead_name',
+			'o.org_type as lead_org_type',
+			'r.name as region_name',
+			'v.dataset_key',
+			'v.version'
+		])
+		.orderBy('r.name')
+		.orderBy('s.record_type')
+		.orderBy('s.reference');
+	if (filter.source) q = q.where('s.source', '=', filter.source);
+	if (filter.regionCode) q = q.where('s.region_code', '=', filter.regionCode);
+	if (filter.recordType) q = q.where('s.record_type', '=', filter.recordType);
+	if (filter.reference) q = q.where('s.reference', '=', filter.reference);
+	if (filter.year) q = q.where('s.award_date', 'like', `${filter.year}-%`);
+	if (filter.category) {
+		const category = filter.category;
+		q = q.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('service_categories as c')
+					.whereRef('c.service_id', '=', 's.id')
+					.where('c.category', '=', category)
+					.select('c.service_id')
+			)
+		);
+	}
+	if (filter.organisationId !== undefined) {
+		const id = filter.organisationId;
+		q = q.where((eb) =>
+			eb.or([
+				eb('s.lead_organisation_id', '=', id),
+				eb.exists(
+					eb
+						.selectFrom('service_subcontractors as sc')
+						.whereRef('sc.service_id', '=', 's.id')
+						.where('sc.organisation_id', '=', id)
+						.select('sc.service_id')
+				)
+			])
+		);
+	}
+	const rows = await q.execute();
+	if (rows.length === 0) return [];
+	const ids = rows.map((r) => r.id);
+	const [categories, areas, subs, links, pdus] = await Promise.all([
+		db.selectFrom('service_categories').where('service_id', 'in', ids).selectAll().execute(),
+		db
+			.selectFrom('service_pcc_areas as sp')
+			.innerJoin('pcc_areas as a', 'a.id', 'sp.pcc_area_id')
+			.where('sp.service_id', 'in', ids)
+			.select(['sp.service_id', 'sp.pcc_area_id', 'sp.until', 'a.name'])
+			.orderBy('a.name')
+			.execute(),
+		db
+			.selectFrom('service_subcontractors as sc')
+			.innerJoin('organisations as o', 'o.id', 'sc.organisation_id')
+			.where('sc.service_id', 'in', ids)
+			.select(['sc.service_id', 'o.id', 'o.name'])
+			.orderBy('o.name')
+			.execute(),
+		db
+			.selectFrom('service_links as l')
+			.innerJoin('services as a', 'a.id', 'l.service_id')
+			.innerJoin('services as d', 'd.id', 'l.linked_service_id')
+			.where((eb) => eb.or([eb('l.service_id', 'in', ids), eb('l.linked_service_id', 'in', ids)]))
+			.select([
+				'l.service_id',
+				'l.linked_service_id',
+				'a.reference as a_ref',
+				'd.reference as d_ref'
+			])
+			.execute(),
+		db.selectFrom('service_pdus').where('service_id', 'in', ids).selectAll().execute()
+	]);
+	const order = new Map<string, number>();
+	return rows.map((r) => {
+		const mineAreas = areas.filter((a) => a.service_id === r.id);
+		const linked = links
+			.filter((l) => l.service_id === r.id || l.linked_service_id === r.id)
+			.map((l) => (l.service_id === r.id ? l.d_ref : l.a_ref))
+			.sort();
+		order.set(r.reference, order.size);
+		return {
+			id: r.id,
+			reference: r.reference,
+			source: r.source as SupplySource,
+			recordType: r.record_type,
+			name: r.name,
+			mechanism: r.mechanism as Mechanism,
+			funder: r.funder,
+			leadProvider: r.lead_name,
+			leadOrganisationId: r.lead_organisation_id,
+			leadOrgType: r.lead_org_type,
+			subcontractors: subs
+				.filter((s) => s.service_id === r.id)
+				.map((s) => ({ id: s.id, name: s.name })),
+			categories: categories
+				.filter((c) => c.service_id === r.id)
+				.map((c) => c.category as CrsCategory),
+			contractType: r.contract_type,
+			contractTypeName: contractTypeName(r.contract_type, r.source_record),
+			lotLevel: r.lot_level as LotLevel,
+			regionCode: r.region_code,
+			regionName: r.region_name,
+			pccAreas: mineAreas.map((a) => ({ id: a.pcc_area_id, until: a.until })),
+			pccAreaNames: Object.fromEntries(mineAreas.map((a) => [a.pcc_area_id, a.name])),
+			pduCodes: pdus.filter((p) => p.service_id === r.id).map((p) => p.pdu_code),
+			sex: r.sex as SexEligibility,
+			minAge: r.min_age,
+			maxAge: r.max_age,
+			awardDate: r.award_date,
+			startDate: r.start_date,
+			endDate: r.end_date,
+			referralFrom: r.referral_from,
+			referralUntil: r.referral_until,
+			annualValueGbp: r.annual_value_gbp,
+			totalValueGbp: r.total_value_gbp,
+			placesPerYear: r.places_per_year,
+			provenance: r.provenance as Provenance,
+			provenanceNote: r.provenance_note,
+			linkedReferences: linked,
+			deliveryLocations: r.delivery_locations,
+			notes: r.notes,
+			datasetKey: r.dataset_key,
+			datasetVersion: r.version
+		};
+	});
+}
+
+/** One service by its reference, in the current dataset versions. */
+export async function findService(db: DB, reference: string): Promise<ServiceRecord | undefined> {
+	return (await listServices(db, { reference }))[0];
+}
+
+function contractTypeName(code: string | null, sourceRecord: string | null): string | null {
+	if (!code) return null;
+	try {
+		const parsed = JSON.parse(sourceRecord ?? '{}') as {
+			contract_type?: unknown;
+			category?: unknown;
+		};
+		if (typeof parsed.contract_type === 'string') return parsed.contract_type;
+		if (typeof parsed.category === 'string') return parsed.category;
+	} catch {
+		// A record without a readable source keeps just its code.
+	}
+	return code;
+}
+
+export interface SiteRecord {
+	id: number;
+	reference: string;
+	kind: string;
+	name: string;
+	serviceReference: string | null;
+	address: string | null;
+	postcode: string | null;
+	lat: number | null;
+	lon: number | null;
+	locationPrecision: string;
+	regionCode: string | null;
+	ladCode: string | null;
+	ladName: string | null;
+	sourceUrl: string | null;
+	validFrom: string | null;
+	validTo: string | null;
+	note: string | null;
+}
+
+/** Sites (probation offices, CFO hubs) in the current dataset versions, by district or region. */
+export async function listSites(
+	db: DB,
+	filter: { ladCodes?: string[]; regionCode?: string; kind?: string } = {}
+): Promise<SiteRecord[]> {
+	let q = db
+		.selectFrom('sites as s')
+		.innerJoin('dataset_versions as v', 'v.id', 's.dataset_version_id')
+		.leftJoin('services as sv', 'sv.id', 's.service_id')
+		.leftJoin('lads as l', 'l.code', 's.lad_code')
+		.where('v.is_current', '=', 1)
+		.selectAll('s')
+		.select(['sv.reference as service_reference', 'l.name as lad_name'])
+		.orderBy('s.kind')
+		.orderBy('s.name');
+	if (filter.ladCodes)
+		q = filter.ladCodes.length
+			? q.where('s.lad_code', 'in', filter.ladCodes)
+			: q.where('s.id', '<', 0);
+	if (filter.regionCode) q = q.where('s.region_code', '=', filter.regionCode);
+	if (filter.kind) q = q.where('s.kind', 'like', `${filter.kind}%`);
+	return (await q.execute()).map((s) => ({
+		id: s.id,
+		reference: s.reference,
+		kind: s.kind,
+		name: s.name,
+		serviceReference: s.service_reference,
+		address: s.address,
+		postcode: s.postcode,
+		lat: s.lat,
+		lon: s.lon,
+		locationPrecision: s.location_precision,
+		regionCode: s.region_code,
+		ladCode: s.lad_code,
+		ladName: s.lad_name,
+		sourceUrl: s.source_url,
+		validFrom: s.valid_from,
+		validTo: s.valid_to,
+		note: s.note
+	}));
+}
