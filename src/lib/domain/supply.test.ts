@@ -3,6 +3,7 @@ import {
 	isOpenOn,
 	linkAwardsToDefinitions,
 	serviceCoversPdu,
+	subcontractorsViaLinks,
 	type AwardLinkKey,
 	type DefinitionLinkKey
 } from './supply';
@@ -172,5 +173,32 @@ describe('linkAwardsToDefinitions', () => {
 		const result = linkAwardsToDefinitions([...awards, twin], [def({ key: 'D5' })]);
 		expect(result.links.size).toBe(0);
 		expect(result.ambiguous).toEqual(['D5']);
+	});
+});
+
+describe('subcontractorsViaLinks', () => {
+	it('unions the subcontractors of every linked definition, once each, by name', () => {
+		const result = subcontractorsViaLinks(
+			[
+				{ reference: 'A', linkedReferences: ['D1', 'D2'] },
+				{ reference: 'B', linkedReferences: [] }
+			],
+			[
+				{ reference: 'D1', subcontractors: [{ id: 2, name: 'Shelter' }] },
+				{
+					reference: 'D2',
+					subcontractors: [
+						{ id: 2, name: 'Shelter' },
+						{ id: 1, name: 'Nacro' }
+					]
+				}
+			]
+		);
+		expect(result).toEqual({
+			A: [
+				{ id: 1, name: 'Nacro' },
+				{ id: 2, name: 'Shelter' }
+			]
+		});
 	});
 });

@@ -171,3 +171,25 @@ export function linkAwardsToDefinitions(
 	}
 	return { links, ambiguous };
 }
+
+/**
+ * The subcontractors of each award as named in its linked contract definitions (awards themselves
+ * name only the prime), de-duplicated and sorted by name. An award with no linked definition is absent.
+ */
+export function subcontractorsViaLinks(
+	awards: readonly Pick<SupplyRecord, 'reference' | 'linkedReferences'>[],
+	definitions: readonly Pick<SupplyRecord, 'reference' | 'subcontractors'>[]
+): Record<string, { id: number; name: string }[]> {
+	const byReference = new Map(definitions.map((d) => [d.reference, d]));
+	const result: Record<string, { id: number; name: string }[]> = {};
+	for (const award of awards) {
+		if (award.linkedReferences.length === 0) continue;
+		const subs = new Map<number, string>();
+		for (const ref of award.linkedReferences)
+			for (const sub of byReference.get(ref)?.subcontractors ?? []) subs.set(sub.id, sub.name);
+		result[award.reference] = [...subs]
+			.map(([id, name]) => ({ id, name }))
+			.sort((a, b) => a.name.localeCompare(b.name));
+	}
+	return result;
+}
