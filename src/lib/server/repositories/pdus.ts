@@ -93,6 +93,7 @@ export async function findPdu(db: DB, codeOrSlug: string): Promise<PduDetail | u
 	const row = await db
 		.selectFrom('pdus')
 		.selectAll()
+		.where('valid_to', 'is', null)
 		.where((eb) =>
 			eb.or([eb('code', '=', codeOrSlug.toUpperCase()), eb('slug', '=', codeOrSlug.toLowerCase())])
 		)

@@ -119,14 +119,12 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			.execute(),
 		db.selectFrom('service_pdus').where('service_id', 'in', ids).selectAll().execute()
 	]);
-	const order = new Map<string, number>();
 	return rows.map((r) => {
 		const mineAreas = areas.filter((a) => a.service_id === r.id);
 		const linked = links
 			.filter((l) => l.service_id === r.id || l.linked_service_id === r.id)
 			.map((l) => (l.service_id === r.id ? l.d_ref : l.a_ref))
 			.sort();
-		order.set(r.reference, order.size);
 		return {
 			id: r.id,
 			reference: r.reference,

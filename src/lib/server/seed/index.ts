@@ -521,7 +521,19 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 			);
 			if (sexes.size === 1) {
 				const [sex] = [...sexes];
-				await trx.updateTable('services').set({ sex }).where('id', '=', id).execute();
+				await trx
+					.updateTable('services')
+					.set((eb) => ({
+						sex,
+						provenance_note: eb.fn('concat', [
+							eb.ref('provenance_note'),
+							eb.val(
+								' Eligibility by sex taken from the linked Refer and Monitor definitions (not published with the award).'
+							)
+						])
+					}))
+					.where('id', '=', id)
+					.execute();
 			}
 		}
 		await addVersion('organisations', providerRows.length + aliasRows.length);

@@ -1,0 +1,7 @@
+import { getDb } from '$lib/server/context';
+import { getOrganisations } from '$lib/server/api/handlers';
+import { methodNotAllowed } from '$lib/server/api/respond';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = ({ url }) => getOrganisations(getDb(), url.searchParams);
+export const fallback: RequestHandler = ({ request }) => methodNotAllowed(request.method);
