@@ -3,6 +3,7 @@ import {
 	isOpenOn,
 	linkAwardsToDefinitions,
 	serviceCoversPdu,
+	describeStatus,
 	subcontractorsViaLinks,
 	type AwardLinkKey,
 	type DefinitionLinkKey
@@ -200,5 +201,91 @@ describe('subcontractorsViaLinks', () => {
 				{ id: 2, name: 'Shelter' }
 			]
 		});
+	});
+});
+
+describe('describeStatus', () => {
+	const award = {
+		recordType: 'award',
+		startDate: '2021-06-26',
+		endDate: '2024-03-25',
+		referralFrom: null,
+		referralUntil: null
+	};
+	const openDefinition = { referralFrom: '2021-01-01', referralUntil: null };
+	const closedDefinition = { referralFrom: '2021-01-01', referralUntil: '2023-12-31' };
+	it.each([
+		{
+			name: 'award within its term',
+			service: award,
+			linked: [],
+			date: '2023-01-01',
+			state: 'open',
+			label: 'Running'
+		},
+		{
+			name: 'award past its term, R&M still open',
+			service: award,
+			linked: [openDefinition],
+			date: '2026-11-23',
+			state: 'open',
+			label: 'Standard term ended; still taking referrals in R&M'
+		},
+		{
+			name: 'award past its term, R&M closed',
+			service: award,
+			linked: [closedDefinition],
+			date: '2026-11-23',
+			state: 'closed',
+			label: 'Standard term ended'
+		},
+		{
+			name: 'award before Day 1',
+			service: award,
+			linked: [],
+			date: '2021-06-25',
+			state: 'closed',
+			label: 'Not started'
+		},
+		{
+			name: 'definition with no closing date',
+			service: { recordType: 'definition', startDate: null, endDate: null, ...openDefinition },
+			linked: [],
+			date: '2026-11-23',
+			state: 'open',
+			label: 'Taking referrals'
+		},
+		{
+			name: 'definition after its closing date',
+			service: { recordType: 'definition', startDate: null, endDate: null, ...closedDefinition },
+			linked: [],
+			date: '2024-01-01',
+			state: 'closed',
+			label: 'Referrals closed'
+		},
+		{
+			name: 'definition on its closing date',
+			service: { recordType: 'definition', startDate: null, endDate: null, ...closedDefinition },
+			linked: [],
+			date: '2023-12-31',
+			state: 'open',
+			label: 'Taking referrals'
+		},
+		{
+			name: 'site with no dates',
+			service: {
+				recordType: 'site-service',
+				startDate: null,
+				endDate: null,
+				referralFrom: null,
+				referralUntil: null
+			},
+			linked: [],
+			date: '2026-11-23',
+			state: 'unknown',
+			label: 'Dates not published'
+		}
+	])('$name → $label', ({ service, linked, date, state, label }) => {
+		expect(describeStatus(service, linked, date)).toEqual({ state, label });
 	});
 });

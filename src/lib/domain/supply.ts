@@ -35,6 +35,8 @@ export interface SupplyRecord {
 	id: number;
 	reference: string;
 	source: SupplySource;
+	/** award (a published award), definition (an R&M contract definition), site-service, grant */
+	recordType: string;
 	name: string;
 	mechanism: Mechanism;
 	funder: string | null;
@@ -192,4 +194,47 @@ export function subcontractorsViaLinks(
 			.sort((a, b) => a.name.localeCompare(b.name));
 	}
 	return result;
+}
+
+export interface ServiceStatus {
+	/** open: running and taking referrals on the date; closed: not; unknown: the data cannot say. */
+	state: 'open' | 'closed' | 'unknown';
+	label: string;
+}
+
+/**
+ * Whether a service is running on a date, in words a commissioner would use. An award past its
+ * standard term whose linked Refer and Monitor definitions still take referrals is reported as
+ * such, because extensions are not published with the awards.
+ */
+export function describeStatus(
+	service: Pick<
+		SupplyRecord,
+		'recordType' | 'startDate' | 'endDate' | 'referralFrom' | 'referralUntil'
+	>,
+	linked: readonly Pick<SupplyRecord, 'referralFrom' | 'referralUntil'>[],
+	date: string
+): ServiceStatus {
+	const referralsOpen = (s: Pick<SupplyRecord, 'referralFrom' | 'referralUntil'>) =>
+		(!s.referralFrom || s.referralFrom <= date) && (!s.referralUntil || s.referralUntil >= date);
+	if (service.startDate && service.startDate > date)
+		return { state: 'closed', label: 'Not started' };
+	if (service.recordType === 'definition') {
+		if (service.referralUntil && service.referralUntil < date)
+			return { state: 'closed', label: 'Referrals closed' };
+		if (service.referralFrom && service.referralFrom > date)
+			return { state: 'closed', label: 'Referrals not yet open' };
+		return { state: 'open', label: 'Taking referrals' };
+	}
+	if (service.endDate && service.endDate < date) {
+		if (service.recordType === 'award' && linked.some(referralsOpen))
+			return { state: 'open', label: 'Standard term ended; still taking referrals in R&M' };
+		return {
+			state: 'closed',
+			label: service.recordType === 'award' ? 'Standard term ended' : 'Ended'
+		};
+	}
+	if (!service.startDate && !service.endDate)
+		return { state: 'unknown', label: 'Dates not published' };
+	return { state: 'open', label: 'Running' };
 }

@@ -22,7 +22,6 @@ export interface ServiceFilter {
 }
 
 export interface ServiceRecord extends SupplyRecord {
-	recordType: string;
 	awardDate: string | null;
 	contractTypeName: string | null;
 	regionName: string | null;

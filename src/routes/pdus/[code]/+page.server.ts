@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { isOpenOn, serviceCoversPdu } from '$lib/domain/supply';
+import { describeStatus, serviceCoversPdu } from '$lib/domain/supply';
 import { getDb } from '$lib/server/context';
 import { findPdu } from '$lib/server/repositories/pdus';
 import { listServices, listSites } from '$lib/server/repositories/services';
@@ -19,14 +19,21 @@ export const load: PageServerLoad = async ({ params }) => {
 		listServices(db, { regionCode: pdu.regionCode }),
 		listSites(db, { ladCodes: pdu.lads.map((l) => l.code) })
 	]);
+	const byReference = new Map(services.map((s) => [s.reference, s]));
 	const reaching = services
 		.filter((s) => serviceCoversPdu(s, reach))
-		.map((s) => ({
-			...s,
-			openToday:
-				isOpenOn(s, today) &&
-				(!s.referralUntil || s.referralUntil >= today) &&
-				serviceCoversPdu(s, reach, today)
-		}));
+		.map((s) => {
+			const linked = s.linkedReferences.flatMap((ref) => byReference.get(ref) ?? []);
+			const status = serviceCoversPdu(s, reach, today)
+				? describeStatus(s, linked, today)
+				: ({ state: 'closed', label: 'No longer covers this PCC area' } as const);
+			return { ...s, status };
+		})
+		// Awards first, then the R&M definitions, then sites, each by name.
+		.sort((a, b) => rank(a.recordType) - rank(b.recordType) || a.name.localeCompare(b.name));
 	return { pdu, services: reaching, sites, today };
 };
+
+function rank(recordType: string): number {
+	return ['award', 'definition', 'site-service'].indexOf(recordType);
+}
