@@ -214,6 +214,12 @@ describe('describeStatus', () => {
 	};
 	const openDefinition = { referralFrom: '2021-01-01', referralUntil: null };
 	const closedDefinition = { referralFrom: '2021-01-01', referralUntil: '2023-12-31' };
+	const definition = (window: { referralFrom: string | null; referralUntil: string | null }) => ({
+		recordType: 'definition',
+		startDate: null,
+		endDate: null,
+		...window
+	});
 	it.each([
 		{
 			name: 'award within its term',
@@ -229,7 +235,7 @@ describe('describeStatus', () => {
 			linked: [openDefinition],
 			date: '2026-11-23',
 			state: 'open',
-			label: 'Standard term ended; still taking referrals in R&M'
+			label: 'Taking referrals'
 		},
 		{
 			name: 'award past its term, R&M closed',
@@ -237,7 +243,7 @@ describe('describeStatus', () => {
 			linked: [closedDefinition],
 			date: '2026-11-23',
 			state: 'closed',
-			label: 'Standard term ended'
+			label: 'Ended'
 		},
 		{
 			name: 'award before Day 1',
@@ -249,7 +255,7 @@ describe('describeStatus', () => {
 		},
 		{
 			name: 'definition with no closing date',
-			service: { recordType: 'definition', startDate: null, endDate: null, ...openDefinition },
+			service: definition(openDefinition),
 			linked: [],
 			date: '2026-11-23',
 			state: 'open',
@@ -257,7 +263,7 @@ describe('describeStatus', () => {
 		},
 		{
 			name: 'definition after its closing date',
-			service: { recordType: 'definition', startDate: null, endDate: null, ...closedDefinition },
+			service: definition(closedDefinition),
 			linked: [],
 			date: '2024-01-01',
 			state: 'closed',
@@ -265,7 +271,7 @@ describe('describeStatus', () => {
 		},
 		{
 			name: 'definition on its closing date',
-			service: { recordType: 'definition', startDate: null, endDate: null, ...closedDefinition },
+			service: definition(closedDefinition),
 			linked: [],
 			date: '2023-12-31',
 			state: 'open',
@@ -283,9 +289,15 @@ describe('describeStatus', () => {
 			linked: [],
 			date: '2026-11-23',
 			state: 'unknown',
-			label: 'Dates not published'
+			label: 'Dates not known'
 		}
 	])('$name → $label', ({ service, linked, date, state, label }) => {
-		expect(describeStatus(service, linked, date)).toEqual({ state, label });
+		expect(describeStatus(service, linked, date)).toMatchObject({ state, label });
+	});
+
+	it('says why an award past its term still counts', () => {
+		expect(describeStatus(award, [openDefinition], '2026-11-23').detail).toBe(
+			'Standard term ended 2024-03-25; Refer and Monitor still takes referrals (extension values not published)'
+		);
 	});
 });

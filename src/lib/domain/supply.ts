@@ -199,7 +199,10 @@ export function subcontractorsViaLinks(
 export interface ServiceStatus {
 	/** open: running and taking referrals on the date; closed: not; unknown: the data cannot say. */
 	state: 'open' | 'closed' | 'unknown';
+	/** a short label for a tag */
 	label: string;
+	/** the reason, in a sentence, where the label alone could mislead */
+	detail: string | null;
 }
 
 /**
@@ -218,23 +221,43 @@ export function describeStatus(
 	const referralsOpen = (s: Pick<SupplyRecord, 'referralFrom' | 'referralUntil'>) =>
 		(!s.referralFrom || s.referralFrom <= date) && (!s.referralUntil || s.referralUntil >= date);
 	if (service.startDate && service.startDate > date)
-		return { state: 'closed', label: 'Not started' };
+		return { state: 'closed', label: 'Not started', detail: `Starts ${service.startDate}` };
 	if (service.recordType === 'definition') {
 		if (service.referralUntil && service.referralUntil < date)
-			return { state: 'closed', label: 'Referrals closed' };
+			return {
+				state: 'closed',
+				label: 'Referrals closed',
+				detail: `Closed ${service.referralUntil}`
+			};
 		if (service.referralFrom && service.referralFrom > date)
-			return { state: 'closed', label: 'Referrals not yet open' };
-		return { state: 'open', label: 'Taking referrals' };
+			return {
+				state: 'closed',
+				label: 'Not yet open',
+				detail: `Referrals from ${service.referralFrom}`
+			};
+		return { state: 'open', label: 'Taking referrals', detail: null };
 	}
 	if (service.endDate && service.endDate < date) {
 		if (service.recordType === 'award' && linked.some(referralsOpen))
-			return { state: 'open', label: 'Standard term ended; still taking referrals in R&M' };
+			return {
+				state: 'open',
+				label: 'Taking referrals',
+				detail: `Standard term ended ${service.endDate}; Refer and Monitor still takes referrals (extension values not published)`
+			};
 		return {
 			state: 'closed',
-			label: service.recordType === 'award' ? 'Standard term ended' : 'Ended'
+			label: 'Ended',
+			detail:
+				service.recordType === 'award'
+					? `Standard term ended ${service.endDate}`
+					: `Ended ${service.endDate}`
 		};
 	}
 	if (!service.startDate && !service.endDate)
-		return { state: 'unknown', label: 'Dates not published' };
-	return { state: 'open', label: 'Running' };
+		return {
+			state: 'unknown',
+			label: 'Dates not known',
+			detail: 'Start and end dates not published'
+		};
+	return { state: 'open', label: 'Running', detail: null };
 }

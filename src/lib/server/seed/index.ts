@@ -411,8 +411,8 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 				.set({
 					org_type: isPrivate ? 'private' : 'vcse',
 					org_type_basis: isPrivate
-						? 'One of the three private lead providers of the 2021 CRS awards (FACTS.md §3b)'
-						: 'Clinks: 23 of the 26 lead providers of the 2021 CRS awards are voluntary organisations; this is one of those 23 (FACTS.md §3b)'
+						? 'One of the three private lead providers of the 2021 CRS awards (Ingeus, Maximus, Seetec), as named in the MoJ award list of 21 May 2021'
+						: 'Clinks reports that 23 of the 26 lead providers of the 2021 CRS awards are voluntary organisations ("What part will voluntary organisations play on the first day of the new probation service?"); the other three are private'
 				})
 				.where('id', '=', orgIds.get(name)!)
 				.execute();
@@ -509,32 +509,42 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 				basis: 'Same region, lot, lead provider and PCC areas; opened for referrals in 2021'
 			}))
 		);
-		// An award's eligibility by sex is not published; where every linked definition agrees, use theirs.
+		// An award's eligibility is not published; where every linked definition agrees, use theirs.
 		for (const [reference, id] of awardServiceIds) {
-			const sexes = new Set(
-				[...links]
-					.filter(([, award]) => award === reference)
-					.map(([def]) => {
-						const r = rmRows.find((x) => x.contract_reference === def)!;
-						return r.allows_female && r.allows_male ? 'any' : r.allows_female ? 'female' : 'male';
-					})
-			);
+			const linkedRows = [...links]
+				.filter(([, award]) => award === reference)
+				.map(([def]) => rmRows.find((x) => x.contract_reference === def)!);
+			if (linkedRows.length === 0) continue;
+			const sexOf = (r: (typeof rmRows)[number]) =>
+				r.allows_female && r.allows_male ? 'any' : r.allows_female ? 'female' : 'male';
+			const sexes = new Set(linkedRows.map(sexOf));
+			const minAges = new Set(linkedRows.map((r) => r.minimum_age));
+			const maxAges = new Set(linkedRows.map((r) => r.maximum_age));
+			const agreed: string[] = [];
+			const update: { sex?: string; min_age?: number | null; max_age?: number | null } = {};
 			if (sexes.size === 1) {
-				const [sex] = [...sexes];
-				await trx
-					.updateTable('services')
-					.set((eb) => ({
-						sex,
-						provenance_note: eb.fn('concat', [
-							eb.ref('provenance_note'),
-							eb.val(
-								' Eligibility by sex taken from the linked Refer and Monitor definitions (not published with the award).'
-							)
-						])
-					}))
-					.where('id', '=', id)
-					.execute();
+				update.sex = [...sexes][0]!;
+				agreed.push('sex');
 			}
+			if (minAges.size === 1 && maxAges.size === 1) {
+				update.min_age = [...minAges][0]!;
+				update.max_age = [...maxAges][0]!;
+				agreed.push('age');
+			}
+			if (agreed.length === 0) continue;
+			await trx
+				.updateTable('services')
+				.set((eb) => ({
+					...update,
+					provenance_note: eb.fn('concat', [
+						eb.ref('provenance_note'),
+						eb.val(
+							` Eligibility (${agreed.join(' and ')}) taken from the linked Refer and Monitor definitions; it was not published with the award.`
+						)
+					])
+				}))
+				.where('id', '=', id)
+				.execute();
 		}
 		await addVersion('organisations', providerRows.length + aliasRows.length);
 

@@ -26,7 +26,11 @@ export const load: PageServerLoad = async ({ params }) => {
 			const linked = s.linkedReferences.flatMap((ref) => byReference.get(ref) ?? []);
 			const status = serviceCoversPdu(s, reach, today)
 				? describeStatus(s, linked, today)
-				: ({ state: 'closed', label: 'No longer covers this PCC area' } as const);
+				: ({
+						state: 'closed',
+						label: 'Ended here',
+						detail: 'No longer covers this PCC area'
+					} as const);
 			return { ...s, status };
 		})
 		// Awards first, then the R&M definitions, then sites, each by name.

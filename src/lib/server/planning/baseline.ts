@@ -1,0 +1,96 @@
+import type { CrsCategory } from '$lib/domain/categories';
+import type { CoverageService, DemandPdu } from '$lib/domain/coverage';
+import { weightedCentroid } from '$lib/domain/geo';
+import type { DB } from '../db';
+import { listCaseloads, listNeedShares } from '../repositories/demand';
+import { listPdus } from '../repositories/pdus';
+import { listServices, listSites, type ServiceRecord } from '../repositories/services';
+
+/** Everything the supply-vs-demand model needs, as plain arrays, from the current dataset versions. */
+export interface Baseline {
+	/** dataset key → current version number, so every result can say what it was built on */
+	datasetVersions: Record<string, number>;
+	/** a key that changes whenever any current dataset version changes (for caches) */
+	versionKey: string;
+	pdus: (DemandPdu & { regionName: string; population: number })[];
+	needShares: Map<CrsCategory, number>;
+	needShareNotes: Map<CrsCategory, { measure: string; note: string }>;
+	services: (CoverageService & ServiceRecord)[];
+}
+
+let cache: { key: string; baseline: Baseline } | undefined;
+
+async function currentVersions(db: DB): Promise<{ versions: Record<string, number>; key: string }> {
+	const rows = await db
+		.selectFrom('dataset_versions')
+		.where('is_current', '=', 1)
+		.select(['id', 'dataset_key', 'version'])
+		.orderBy('id')
+		.execute();
+	return {
+		versions: Object.fromEntries(rows.map((r) => [r.dataset_key, r.version])),
+		key: rows.map((r) => r.id).join(',')
+	};
+}
+
+/**
+ * Load the baseline once and reuse it until a dataset version changes. The key is read from the
+ * database on every call, so several app instances never serve a stale baseline.
+ */
+export async function loadBaseline(db: DB): Promise<Baseline> {
+	const { versions, key } = await currentVersions(db);
+	if (cache?.key === key) return cache.baseline;
+	const [pdus, caseloads, shares, services, sites, lads] = await Promise.all([
+		listPdus(db),
+		listCaseloads(db),
+		listNeedShares(db),
+		listServices(db),
+		listSites(db),
+		db
+			.selectFrom('pdu_lads as pl')
+			.innerJoin('lads as l', 'l.code', 'pl.lad_code')
+			.select([
+				'pl.pdu_code',
+				'pl.coverage',
+				'l.population_2021',
+				'l.pop_centroid_lat',
+				'l.pop_centroid_lon'
+			])
+			.execute()
+	]);
+	const caseloadOf = new Map(caseloads.map((c) => [c.pduCode, c.caseload]));
+	const sitesOf = new Map<string, { lat: number; lon: number }[]>();
+	for (const site of sites) {
+		if (!site.serviceReference || site.lat === null || site.lon === null) continue;
+		sitesOf.set(site.serviceReference, [
+			...(sitesOf.get(site.serviceReference) ?? []),
+			{ lat: site.lat, lon: site.lon }
+		]);
+	}
+	const baseline: Baseline = {
+		datasetVersions: versions,
+		versionKey: key,
+		pdus: pdus.map((p) => {
+			const mine = lads.filter((l) => l.pdu_code === p.code);
+			const weight = (l: (typeof mine)[number]) =>
+				l.population_2021 * (l.coverage === 'part' ? 0.5 : 1);
+			return {
+				code: p.code,
+				name: p.name,
+				regionCode: p.regionCode,
+				regionName: p.regionName,
+				pccAreaIds: p.pccAreas.map((a) => a.id),
+				caseload: caseloadOf.get(p.code) ?? 0,
+				population: Math.round(mine.reduce((s, l) => s + weight(l), 0)),
+				centroid: weightedCentroid(
+					mine.map((l) => ({ lat: l.pop_centroid_lat, lon: l.pop_centroid_lon, weight: weight(l) }))
+				)
+			};
+		}),
+		needShares: new Map(shares.map((s) => [s.category, s.share])),
+		needShareNotes: new Map(shares.map((s) => [s.category, { measure: s.measure, note: s.note }])),
+		services: services.map((s) => ({ ...s, sites: sitesOf.get(s.reference) ?? [] }))
+	};
+	cache = { key, baseline };
+	return baseline;
+}
