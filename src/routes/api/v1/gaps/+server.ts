@@ -1,0 +1,67 @@
+import { parseGapQuery, gapQueryParams } from '$lib/gap-query';
+import { computeGapView } from '$lib/gap-view';
+import { ApiError, errorResponse, methodNotAllowed, respond } from '$lib/server/api/respond';
+import { getDb } from '$lib/server/context';
+import { loadGapBaseline } from '$lib/server/planning/gap-baseline';
+import type { RequestHandler } from './$types';
+
+const ALLOWED = new Set(['region', 'category', 'subgroup', 'date', 'unitCost', 'continued']);
+
+/** Need, places, coverage and gap per PDU, with the services counted and the provenance of every input. */
+export const GET: RequestHandler = async ({ url }) => {
+	const unknown = [...url.searchParams.keys()].filter((k) => !ALLOWED.has(k));
+	if (unknown.length)
+		return errorResponse(
+			400,
+			`${unknown.join(', ')}: unknown parameter. Valid: ${[...ALLOWED].join(', ')}`
+		);
+	const today = new Date().toISOString().slice(0, 10);
+	const parsed = parseGapQuery(url.searchParams, today);
+	if (!parsed.ok)
+		return errorResponse(400, parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+	const { query } = parsed;
+	return respond(async () => {
+		const baseline = await loadGapBaseline(getDb());
+		if (query.region && !baseline.regions.some((r) => r.code === query.region))
+			throw new ApiError(
+				400,
+				`region: '${query.region}' is not a probation region. Valid: ${baseline.regions.map((r) => `${r.code} (${r.name})`).join(', ')}`
+			);
+		const view = computeGapView(baseline, query);
+		return {
+			query: {
+				region: query.region,
+				category: query.category,
+				subgroup: query.subgroup,
+				date: query.date,
+				unitCostGbp: query.unitCost,
+				continued: query.continued
+			},
+			view: `/gaps?${gapQueryParams(query, today)}`,
+			totals: view.totals,
+			pdus: view.rows.map((r) => ({
+				pdu: r.pdu,
+				pduName: r.pduName,
+				regionCode: r.regionCode,
+				caseload: r.caseload,
+				needShare: r.needShare,
+				subgroupShare: r.subgroupShare,
+				needCount: r.needCount,
+				places: r.places,
+				coverage: r.coverage,
+				gap: r.gap,
+				services: r.services,
+				uncounted: r.uncounted,
+				provenance: {
+					needCount: 'modelled',
+					caseload: 'modelled',
+					places: 'derived from published values and the stated unit cost'
+				}
+			})),
+			excluded: view.excluded,
+			provenance: { datasetVersions: baseline.datasetVersions, method: '/data-sources#method-gaps' }
+		};
+	});
+};
+
+export const fallback: RequestHandler = ({ request }) => methodNotAllowed(request.method);

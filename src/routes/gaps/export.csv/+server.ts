@@ -1,0 +1,65 @@
+import { toCsv } from '$lib/csv';
+import { SUBGROUP_DEFINITIONS } from '$lib/domain/subgroups';
+import { parseGapQuery } from '$lib/gap-query';
+import { computeGapView } from '$lib/gap-view';
+import { errorResponse } from '$lib/server/api/respond';
+import { getDb } from '$lib/server/context';
+import { loadGapBaseline } from '$lib/server/planning/gap-baseline';
+import type { RequestHandler } from './$types';
+
+/** The gap table as CSV: the same function and rounding as the page. */
+export const GET: RequestHandler = async ({ url }) => {
+	const today = new Date().toISOString().slice(0, 10);
+	const parsed = parseGapQuery(url.searchParams, today);
+	if (!parsed.ok)
+		return errorResponse(400, parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+	const { query } = parsed;
+	const view = computeGapView(await loadGapBaseline(getDb()), query);
+	const round = (n: number | null) => (n === null ? null : Math.round(n));
+	const rows = [...view.rows]
+		.sort((a, b) => (b.gap ?? -1) - (a.gap ?? -1) || a.pduName.localeCompare(b.pduName))
+		.map((r) => [
+			r.pdu,
+			r.pduName,
+			r.regionCode,
+			r.category,
+			SUBGROUP_DEFINITIONS[r.subgroup].label,
+			query.date,
+			r.caseload,
+			r.needShare,
+			r.subgroupShare,
+			round(r.needCount),
+			round(r.places),
+			r.coverage === null ? null : Math.round(r.coverage * 1000) / 10,
+			round(r.gap),
+			r.services.map((s) => s.reference).join(';'),
+			'modelled'
+		]);
+	const csv = toCsv(
+		[
+			'pdu_code',
+			'pdu',
+			'region_code',
+			'category',
+			'people',
+			'planning_date',
+			'caseload',
+			'need_share',
+			'subgroup_share',
+			'need_count',
+			'places',
+			'coverage_percent',
+			'gap',
+			'services',
+			'provenance'
+		],
+		rows
+	);
+	const name = `landscape-gaps-${query.category.toLowerCase().replace(/[^a-z]+/g, '-')}-${query.subgroup}${query.region ? `-${query.region}` : ''}.csv`;
+	return new Response(csv, {
+		headers: {
+			'Content-Type': 'text/csv; charset=utf-8',
+			'Content-Disposition': `attachment; filename="${name}"`
+		}
+	});
+};
