@@ -17,6 +17,16 @@ export interface GapBaseline {
 	needShares: [CrsCategory, number][];
 	needShareNotes: [CrsCategory, { measure: string; note: string }][];
 	services: CoverageService[];
+	/** delivery points to show on maps: probation offices and CFO sites */
+	sites: {
+		reference: string;
+		name: string;
+		kind: string;
+		lat: number;
+		lon: number;
+		regionCode: string | null;
+		precision: string;
+	}[];
 }
 
 export interface GapView {

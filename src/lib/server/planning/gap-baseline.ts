@@ -1,14 +1,17 @@
 import type { GapBaseline } from '$lib/gap-view';
 import type { DB } from '../db';
+import { listSites } from '../repositories/services';
 import { loadBaseline } from './baseline';
 
 /** The baseline trimmed to what the gap views use, small enough to send to the browser. */
 export async function loadGapBaseline(db: DB): Promise<GapBaseline> {
-	const baseline = await loadBaseline(db);
+	const [baseline, sites] = await Promise.all([loadBaseline(db), listSites(db)]);
 	const regions = new Map(baseline.pdus.map((p) => [p.regionCode, p.regionName]));
 	return {
 		datasetVersions: baseline.datasetVersions,
-		regions: [...regions].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name)),
+		regions: [...regions]
+			.map(([code, name]) => ({ code, name }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
 		pdus: baseline.pdus,
 		needShares: [...baseline.needShares],
 		needShareNotes: [...baseline.needShareNotes],
@@ -35,6 +38,21 @@ export async function loadGapBaseline(db: DB): Promise<GapBaseline> {
 				placesPerYear: s.placesPerYear,
 				linkedReferences: s.linkedReferences,
 				sites: s.sites
-			}))
+			})),
+		sites: sites.flatMap((s) =>
+			s.lat === null || s.lon === null
+				? []
+				: [
+						{
+							reference: s.reference,
+							name: s.name,
+							kind: s.kind,
+							lat: s.lat,
+							lon: s.lon,
+							regionCode: s.regionCode,
+							precision: s.locationPrecision
+						}
+					]
+		)
 	};
 }
