@@ -14,7 +14,10 @@ const PAGES: { name: string; url: string }[] = [
 	{ name: 'pdu-N54DUR', url: '/pdus/N54DUR' },
 	{ name: 'provider', url: 'provider' },
 	{ name: 'contract-CRS2021-A-ACC-1', url: '/contracts/CRS2021-A-ACC-1' },
-	{ name: 'data-sources', url: '/data-sources' }
+	{ name: 'data-sources', url: '/data-sources' },
+	{ name: 'gaps', url: '/gaps?region=N54&category=Accommodation&subgroup=women' },
+	{ name: 'cliff', url: '/cliff' },
+	{ name: 'market', url: '/market' }
 ];
 
 test.beforeAll(() => fs.mkdirSync(OUT, { recursive: true }));

@@ -30,7 +30,12 @@ export const API_ENDPOINTS = [
 	'/api/v1/pdus/{code}',
 	'/api/v1/services?source=&region=&category=&year=',
 	'/api/v1/organisations',
-	'/api/v1/datasets'
+	'/api/v1/datasets',
+	'/api/v1/gaps?region=&category=&subgroup=&date=',
+	'/api/v1/access?category=&catchmentKm=',
+	'/api/v1/cliff?region=&category=&dates=&asOf=',
+	'/api/v1/market?region=&category=',
+	'/api/v1/boundaries?level='
 ] as const;
 
 /** The dataset whose national need shares turn a PDU's caseload into need counts. */

@@ -1,0 +1,12 @@
+import { getDb } from '$lib/server/context';
+import { buildMarketReport, readChoice, regionChoices } from '$lib/server/api/cliff-market';
+import { loadBaseline } from '$lib/server/planning/baseline';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url }) => {
+	const db = getDb();
+	const [baseline, read] = await Promise.all([loadBaseline(db), readChoice(db, url.searchParams)]);
+	const regions = regionChoices(baseline);
+	if (!read.ok) return { regions, errors: read.errors, report: null };
+	return { regions, errors: [], report: await buildMarketReport(db, read.choice) };
+};
