@@ -20,8 +20,11 @@ export interface GapQuery {
 
 const isoDate = z
 	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date like 2027-03-31')
-	.refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'not a real date');
+	.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'use a date like 2027-03-31', abort: true })
+	.refine((v) => {
+		const d = new Date(`${v}T00:00:00Z`);
+		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+	}, 'not a real date');
 
 export const gapQuerySchema = z.object({
 	region: z
@@ -81,7 +84,7 @@ export function parseGapQuery(params: URLSearchParams, today: string): GapQueryR
 			category: q.category ?? 'Accommodation',
 			subgroup: q.subgroup ?? 'all',
 			date: q.date ?? today,
-			unitCost: q.unitCost ?? defaultAssumptions(today).unitCostGbp.Accommodation,
+			unitCost: q.unitCost ?? defaultAssumptions(today).unitCostGbp[q.category ?? 'Accommodation'],
 			continued: q.continued !== '0',
 			measure: q.measure ?? 'coverage',
 			pdu: q.pdu?.toUpperCase() ?? null
@@ -96,7 +99,7 @@ export function gapQueryParams(query: GapQuery, today: string): URLSearchParams 
 	params.set('category', query.category);
 	params.set('subgroup', query.subgroup);
 	if (query.date !== today) params.set('date', query.date);
-	if (query.unitCost !== defaultAssumptions(today).unitCostGbp.Accommodation)
+	if (query.unitCost !== defaultAssumptions(today).unitCostGbp[query.category])
 		params.set('unitCost', String(query.unitCost));
 	if (!query.continued) params.set('continued', '0');
 	if (query.measure !== 'coverage') params.set('measure', query.measure);

@@ -14,7 +14,10 @@ export const GET: RequestHandler = async ({ url }) => {
 	if (!parsed.ok)
 		return errorResponse(400, parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
 	const { query } = parsed;
-	const view = computeGapView(await loadGapBaseline(getDb()), query);
+	const baseline = await loadGapBaseline(getDb());
+	if (query.region && !baseline.regions.some((r) => r.code === query.region))
+		return errorResponse(400, `region: '${query.region}' is not a probation region`);
+	const view = computeGapView(baseline, query);
 	const round = (n: number | null) => (n === null ? null : Math.round(n));
 	const rows = [...view.rows]
 		.sort((a, b) => (b.gap ?? -1) - (a.gap ?? -1) || a.pduName.localeCompare(b.pduName))
