@@ -8,6 +8,7 @@ export default ts.config(
 	{
 		ignores: [
 			'build/',
+			'build-cli/',
 			'.svelte-kit/',
 			'node_modules/',
 			'var/',

@@ -10,6 +10,10 @@
 //   5. GET /api/v1/regions and /api/v1/services?source=crs&year=2021 the same way (200 requests);
 //   6. JavaScript shipped to the overview, gzipped (level 9);                       target ≤ 200 kB
 //      plus the CSS for information.
+//   7. E2SFCA travel access (section "E2SFCA", bench/access.js; no server): 35,000 demand points ×
+//      5,000 sites clustered like towns, d0 = 30 km, from the CLI bundle (build-cli/, built if
+//      missing or stale): grid index median of 5 runs after 1 warm-up, one thread, target ≤ 400 ms;
+//      checked once against the all-pairs reference (~20–30 s): max relative error, target ≤ 1e-9.
 //
 // The servers run from a private copy of build/ taken once it is stable (see bench/snapshot.js), so
 // a rebuild by someone else during the bench cannot break them; their cwd is the project root.
@@ -20,6 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { E2SFCA_TARGETS, runE2sfcaBench } from './bench/access.js';
 import { measureOverviewAssets } from './bench/assets.js';
 import { freePort, get, sleep } from './bench/http.js';
 import {
@@ -488,6 +493,49 @@ async function main() {
 			'note: build/ was rebuilt by someone else during the bench; the figures are for the copy taken at the start'
 		);
 	}
+
+	// ---------------------------------------------------------------------------------------------
+	// 7. E2SFCA (travel access). Independent of the servers above; runs in this process.
+	try {
+		const r = await runE2sfcaBench({ log });
+		const worst = Math.max(r.maxRelErrorAccess, r.maxRelErrorRatio);
+		json.e2sfca = {
+			demandPoints: r.demandPoints,
+			sites: r.sites,
+			catchmentKm: r.catchmentKm,
+			builtCli: r.built,
+			coldMs: round(r.coldMs),
+			runsMs: r.runsMs.map((t) => round(t)),
+			medianMs: round(r.medianMs),
+			cpuRunsMs: r.cpuRunsMs.map((t) => round(t)),
+			cpuMedianMs: round(r.cpuMedianMs),
+			pairCount: r.pairCount,
+			naivePairCount: r.naivePairCount,
+			naiveMs: round(r.naiveMs),
+			maxRelErrorAccess: r.maxRelErrorAccess,
+			maxRelErrorRatio: r.maxRelErrorRatio,
+			targets: E2SFCA_TARGETS
+		};
+		row(
+			`E2SFCA ${r.demandPoints} × ${r.sites}, d0 ${r.catchmentKm} km, median of ${r.runsMs.length}`,
+			ms0(r.medianMs),
+			`≤ ${E2SFCA_TARGETS.medianMs} ms`,
+			verdict(r.medianMs, E2SFCA_TARGETS.medianMs),
+			`one thread; runs: ${r.runsMs.map((t) => Math.round(t)).join(', ')} ms; CPU median ${Math.round(r.cpuMedianMs)} ms`
+		);
+		row('  E2SFCA first run (cold, untimed warm-up)', ms0(r.coldMs));
+		row(
+			'  E2SFCA max relative error vs all pairs',
+			worst.toExponential(1),
+			`≤ ${E2SFCA_TARGETS.maxRelativeError}`,
+			r.pairCount === r.naivePairCount ? verdict(worst, E2SFCA_TARGETS.maxRelativeError) : 'ERROR',
+			`A_i and R_j; pairs within d0: ${r.pairCount} (all-pairs: ${r.naivePairCount}); all-pairs run ${ms0(r.naiveMs)}`
+		);
+	} catch (err) {
+		fail('E2SFCA', err);
+		row('E2SFCA grid', 'ERROR', `≤ ${E2SFCA_TARGETS.medianMs} ms`, 'ERROR', 'see stderr');
+	}
+	// ---------------------------------------------------------------------------------------------
 
 	json.benchMs = Math.round(performance.now() - benchStarted);
 	json.loadAvgAfter = os.loadavg().map((v) => round(v, 2));
