@@ -14,6 +14,8 @@
 //      5,000 sites clustered like towns, d0 = 30 km, from the CLI bundle (build-cli/, built if
 //      missing or stale): grid index median of 5 runs after 1 warm-up, one thread, target ≤ 400 ms;
 //      checked once against the all-pairs reference (~20–30 s): max relative error, target ≤ 1e-9.
+//   8. Gap map update in Debian chromium (bench/map-update.js): change event to restyled map, ≤ 50 ms;
+//   9. coverage model (bench/coverage.js): 108 PDUs × 8 categories × 8 subgroups recomputed, ≤ 5 ms.
 //
 // The servers run from a private copy of build/ taken once it is stable (see bench/snapshot.js), so
 // a rebuild by someone else during the bench cannot break them; their cwd is the project root.
@@ -25,6 +27,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { E2SFCA_TARGETS, runE2sfcaBench } from './bench/access.js';
+import { COVERAGE_TARGET_MS, runCoverageBench } from './bench/coverage.js';
+import { measureMapUpdate } from './bench/map-update.js';
 import { measureOverviewAssets } from './bench/assets.js';
 import { freePort, get, sleep } from './bench/http.js';
 import {
@@ -481,6 +485,21 @@ async function main() {
 					);
 				}
 			}
+			// Gap finder: a change of category or subgroup to the restyled map, in the browser.
+			try {
+				const r = await measureMapUpdate({ baseUrl: server.base });
+				json.mapUpdate = r;
+				row(
+					`Gap map update after a select change, median of ${r.runs}`,
+					ms1(r.medianMs),
+					'≤ 50 ms',
+					verdict(r.medianMs, 50),
+					`p95 ${ms1(r.p95Ms)}, max ${ms1(r.maxMs)}; Debian chromium`
+				);
+			} catch (err) {
+				fail('gap map update', err);
+				row('Gap map update', 'ERROR', '≤ 50 ms', 'ERROR', 'see stderr');
+			}
 		}
 	} finally {
 		if (server) await stopServer(server.child);
@@ -534,6 +553,22 @@ async function main() {
 	} catch (err) {
 		fail('E2SFCA', err);
 		row('E2SFCA grid', 'ERROR', `≤ ${E2SFCA_TARGETS.medianMs} ms`, 'ERROR', 'see stderr');
+	}
+	// ---------------------------------------------------------------------------------------------
+	// 8. Coverage model: all PDUs × categories × subgroups from in-memory data.
+	try {
+		const r = await runCoverageBench({ log });
+		json.coverage = r;
+		row(
+			`Coverage recompute, ${r.pdus} PDUs × 8 categories × ${r.subgroups} subgroups, median of ${r.runs}`,
+			ms1(r.medianMs),
+			`≤ ${COVERAGE_TARGET_MS} ms`,
+			verdict(r.medianMs, COVERAGE_TARGET_MS),
+			`${r.rows} rows, ${r.services} services; compute alone ${ms1(r.computeMedianMs)}; p95 ${ms1(r.p95Ms)}`
+		);
+	} catch (err) {
+		fail('coverage', err);
+		row('Coverage recompute', 'ERROR', `≤ ${COVERAGE_TARGET_MS} ms`, 'ERROR', 'see stderr');
 	}
 	// ---------------------------------------------------------------------------------------------
 

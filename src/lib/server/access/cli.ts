@@ -24,6 +24,12 @@ export const COMMANDS: readonly CliCommand[] = [accessCommand];
 
 /** The planning model's access functions, for the bench (scripts/bench/access.js) to time. */
 export * as accessModel from '$lib/domain/access';
+/** The coverage model and a seeded in-memory baseline, for the bench (scripts/bench/coverage.js). */
+export * as coverageModel from '$lib/domain/coverage';
+export { defaultAssumptions } from '$lib/domain/assumptions';
+export { SUBGROUPS } from '$lib/domain/subgroups';
+export { freshDatabase } from '../testing/fresh-db';
+export { loadGapBaseline } from '../planning/gap-baseline';
 
 export function mainUsage(): string {
 	const width = Math.max(...COMMANDS.map((c) => c.name.length));
