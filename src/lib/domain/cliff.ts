@@ -1,6 +1,6 @@
 import { CRS_CATEGORIES, type CrsCategory } from './categories';
-import { servicePlacesFor } from './coverage';
-import { serviceCoversPdu, type PduReachKey, type SupplyRecord } from './supply';
+import { servicePlacesFor, type CoverageService } from './coverage';
+import { serviceCoversPdu, type PduReachKey } from './supply';
 
 /**
  * The contract cliff: the £ a year and places a year whose contracts or grants end by each of a list
@@ -13,26 +13,8 @@ import { serviceCoversPdu, type PduReachKey, type SupplyRecord } from './supply'
  *   while Refer and Monitor still takes referrals for it.
  */
 
-export type CliffService = Pick<
-	SupplyRecord,
-	| 'reference'
-	| 'name'
-	| 'recordType'
-	| 'leadProvider'
-	| 'categories'
-	| 'lotLevel'
-	| 'regionCode'
-	| 'pccAreas'
-	| 'pduCodes'
-	| 'sex'
-	| 'startDate'
-	| 'endDate'
-	| 'referralFrom'
-	| 'referralUntil'
-	| 'annualValueGbp'
-	| 'placesPerYear'
-	| 'linkedReferences'
->;
+/** A service as the cliff needs it: the coverage model's view of a service, less its eligibility by age and its sites. */
+export type CliffService = Omit<CoverageService, 'minAge' | 'maxAge' | 'sites'>;
 
 /** A PDU as the cliff needs it: its geography, and its people on probation to share a service by. */
 export interface CliffPdu extends PduReachKey {
