@@ -21,7 +21,8 @@ export function initDatabase(): Promise<DB> {
 		if (!(await isSeeded(db))) {
 			const started = performance.now();
 			const summary = await seedDatabase(db);
-			console.log(
+			// stderr, so a command's own output on stdout stays clean.
+			console.error(
 				`Landscape: seeded ${databasePath()} in ${Math.round(performance.now() - started)} ms ` +
 					`(${summary.regions} regions, ${summary.pdus} PDUs, ${summary.awards} CRS awards, ${summary.definitions} R&M contract definitions)`
 			);

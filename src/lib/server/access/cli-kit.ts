@@ -52,6 +52,11 @@ export interface CliCommand {
 	flags: readonly FlagSpec[];
 	/** paragraphs printed after the flags in `landscape help <command>` */
 	details?: string;
+	/**
+	 * For a command that takes positional arguments (e.g. `import <kind> <file>`): parse its own
+	 * argv. Without it, argv is parsed as flags only.
+	 */
+	parseArgs?(argv: readonly string[]): { help: boolean; values: Record<string, string> };
 	/** `values` holds each flag given, by name; throw UsageError or DataError to fail */
 	run(values: Readonly<Record<string, string>>, io: CliIo): Promise<void> | void;
 }

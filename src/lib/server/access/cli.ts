@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suggestNearest } from '../api/suggest';
 import { accessCommand } from './access-command';
+import { importCommand } from './import-command';
 import {
 	DataError,
 	EXIT_INVALID_DATA,
@@ -20,7 +21,7 @@ import {
  * vite.cli.config.ts bundles this file into build-cli/landscape.js. A new subcommand is a
  * `CliCommand` added to COMMANDS; the dispatcher, usage and exit codes need no change.
  */
-export const COMMANDS: readonly CliCommand[] = [accessCommand];
+export const COMMANDS: readonly CliCommand[] = [accessCommand, importCommand];
 
 /** The planning model's access functions, for the bench (scripts/bench/access.js) to time. */
 export * as accessModel from '$lib/domain/access';
@@ -61,7 +62,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 	const command = COMMANDS.find((c) => c.name === name);
 	if (!command) return unknownCommand(name, io);
 	try {
-		const { help, values } = parseFlags(rest, command.flags);
+		const { help, values } = command.parseArgs
+			? command.parseArgs(rest)
+			: parseFlags(rest, command.flags);
 		if (help) {
 			io.stdout(commandUsage(command));
 			return EXIT_OK;
