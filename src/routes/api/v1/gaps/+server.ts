@@ -6,7 +6,16 @@ import { loadGapBaseline } from '$lib/server/planning/gap-baseline';
 import type { RequestHandler } from './$types';
 
 // measure and pdu only change what the page shows; they are accepted so a page's query string works here too.
-const ALLOWED = new Set(['region', 'category', 'subgroup', 'date', 'unitCost', 'continued', 'measure', 'pdu']);
+const ALLOWED = new Set([
+	'region',
+	'category',
+	'subgroup',
+	'date',
+	'unitCost',
+	'continued',
+	'measure',
+	'pdu'
+]);
 
 /** Need, places, coverage and gap per PDU, with the services counted and the provenance of every input. */
 export const GET: RequestHandler = async ({ url }) => {
