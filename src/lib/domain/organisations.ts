@@ -2,6 +2,14 @@
 export const ORG_TYPES = ['vcse', 'private', 'public', 'mutual'] as const;
 export type OrgType = (typeof ORG_TYPES)[number];
 
+/** How each organisation type is written in tables. */
+export const ORG_TYPE_LABELS: Record<string, string> = {
+	vcse: 'VCSE',
+	private: 'Private',
+	public: 'Public',
+	mutual: 'Mutual'
+};
+
 /**
  * A key for matching organisation names written differently in different sources:
  * case, curly quotes, "&"/"and", punctuation and spacing are ignored, and so is a leading "The".
