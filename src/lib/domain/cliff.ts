@@ -1,6 +1,6 @@
 import { CRS_CATEGORIES, type CrsCategory } from './categories';
 import { servicePlacesFor, type CoverageService } from './coverage';
-import { serviceCoversPdu, type PduReachKey } from './supply';
+import { referralsOpenOn, serviceCoversPdu, type PduReachKey } from './supply';
 
 /**
  * The contract cliff: the £ a year and places a year whose contracts or grants end by each of a list
@@ -146,9 +146,6 @@ export function defaultCliffDates(today: string): string[] {
 	return [...new Set([...marches, ...months])].sort();
 }
 
-const referralsOpen = (s: Pick<CliffService, 'referralFrom' | 'referralUntil'>, day: string) =>
-	(!s.referralFrom || s.referralFrom <= day) && (!s.referralUntil || s.referralUntil >= day);
-
 /** The R&M definitions that are the same contract as a service (none for a definition itself). */
 function linkedDefinitionsOf(
 	service: CliffService,
@@ -165,10 +162,10 @@ function linkedDefinitionsOf(
  * else from its start to its end, and past its end while a linked definition still takes referrals.
  */
 function runsOn(service: CliffService, linked: readonly CliffService[], day: string): boolean {
-	if (service.recordType === 'definition') return referralsOpen(service, day);
+	if (service.recordType === 'definition') return referralsOpenOn(service, day);
 	if (service.startDate && service.startDate > day) return false;
 	if (!service.endDate || service.endDate >= day) return true;
-	return linked.some((d) => referralsOpen(d, day));
+	return linked.some((d) => referralsOpenOn(d, day));
 }
 
 /** Its last day counting linked referral windows; null when no end is recorded. */

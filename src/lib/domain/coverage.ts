@@ -1,6 +1,6 @@
 import { CRS_CATEGORIES, type CrsCategory } from './categories';
 import { admitsSubgroup, type Subgroup } from './subgroups';
-import { serviceCoversPdu, type SupplyRecord } from './supply';
+import { referralsOpenOn, serviceCoversPdu, type SupplyRecord } from './supply';
 import { haversineKm } from './geo';
 
 /** A PDU as demand: its people on probation and the geography that decides what reaches it. */
@@ -127,8 +127,6 @@ export function prepareCoverage(
 ): PreparedCoverage {
 	const date = assumptions.planningDate;
 	const byReference = new Map(services.map((s) => [s.reference, s]));
-	const referralsOpen = (s: CoverageService) =>
-		(!s.referralFrom || s.referralFrom <= date) && (!s.referralUntil || s.referralUntil >= date);
 	const entries: PreparedService[] = [];
 	const excluded: Uncounted[] = [];
 	for (const service of services) {
@@ -149,7 +147,7 @@ export function prepareCoverage(
 		if (service.endDate && service.endDate < date) {
 			const linkedOpen = service.linkedReferences.some((ref) => {
 				const linked = byReference.get(ref);
-				return linked !== undefined && referralsOpen(linked);
+				return linked !== undefined && referralsOpenOn(linked, date);
 			});
 			if (service.recordType === 'award' && assumptions.continueWhileReferralsOpen && linkedOpen)
 				continued = true;
@@ -162,7 +160,7 @@ export function prepareCoverage(
 				continue;
 			}
 		}
-		if (service.recordType === 'definition' && !referralsOpen(service)) {
+		if (service.recordType === 'definition' && !referralsOpenOn(service, date)) {
 			excluded.push({
 				reference: service.reference,
 				name: service.name,

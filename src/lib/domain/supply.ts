@@ -101,6 +101,17 @@ export function serviceCoversPdu(
 	}
 }
 
+/** Whether a service's referral window is open on a date (an unset bound is open). */
+export function referralsOpenOn(
+	service: Pick<SupplyRecord, 'referralFrom' | 'referralUntil'>,
+	date: string
+): boolean {
+	return (
+		(!service.referralFrom || service.referralFrom <= date) &&
+		(!service.referralUntil || service.referralUntil >= date)
+	);
+}
+
 /** Whether a service is running on a date: started (or start unknown) and not yet ended. */
 export function isOpenOn(
 	service: Pick<SupplyRecord, 'startDate' | 'endDate'>,
@@ -218,8 +229,6 @@ export function describeStatus(
 	linked: readonly Pick<SupplyRecord, 'referralFrom' | 'referralUntil'>[],
 	date: string
 ): ServiceStatus {
-	const referralsOpen = (s: Pick<SupplyRecord, 'referralFrom' | 'referralUntil'>) =>
-		(!s.referralFrom || s.referralFrom <= date) && (!s.referralUntil || s.referralUntil >= date);
 	if (service.startDate && service.startDate > date)
 		return { state: 'closed', label: 'Not started', detail: `Starts ${service.startDate}` };
 	if (service.recordType === 'definition') {
@@ -238,7 +247,7 @@ export function describeStatus(
 		return { state: 'open', label: 'Taking referrals', detail: null };
 	}
 	if (service.endDate && service.endDate < date) {
-		if (service.recordType === 'award' && linked.some(referralsOpen))
+		if (service.recordType === 'award' && linked.some((l) => referralsOpenOn(l, date)))
 			return {
 				state: 'open',
 				label: 'Taking referrals',

@@ -9,8 +9,9 @@ import {
 	type GroupMember
 } from '$lib/domain/access';
 import { defaultAssumptions } from '$lib/domain/assumptions';
+import { referralsOpenOn } from '$lib/domain/supply';
 import { CRS_CATEGORIES, type CrsCategory } from '$lib/domain/categories';
-import { prepareCoverage, servicePlacesFor, type CoverageService } from '$lib/domain/coverage';
+import { prepareCoverage, servicePlacesFor } from '$lib/domain/coverage';
 import type { DB } from '../db';
 import { loadBaseline, type Baseline } from '../planning/baseline';
 import { listSites } from '../repositories/services';
@@ -96,12 +97,6 @@ export interface AccessReport {
 }
 
 type BaselineService = Baseline['services'][number];
-
-function referralsOpen(s: Pick<CoverageService, 'referralFrom' | 'referralUntil'>, date: string) {
-	return (
-		(!s.referralFrom || s.referralFrom <= date) && (!s.referralUntil || s.referralUntil >= date)
-	);
-}
 
 /** Places a year for the category, or across all categories; null when neither is known. */
 function placesOf(
@@ -234,7 +229,7 @@ export async function buildAccessReport(
 					: s.linkedReferences
 							.map((ref) => byReference.get(ref))
 							.filter((d): d is BaselineService => d?.recordType === 'definition');
-			const open = definitions.filter((d) => referralsOpen(d, planningDate));
+			const open = definitions.filter((d) => referralsOpenOn(d, planningDate));
 			const seen = new Set<string>();
 			for (const definition of open.length ? open : definitions) {
 				for (const name of splitLocations(definition.deliveryLocations)) {

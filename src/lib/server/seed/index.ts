@@ -100,17 +100,17 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 
 	const regionByRm = new Map(regionRows.map((r) => [r.interventions_region_code, r.region_code]));
 	const regionByName = new Map<string, string>();
-	for (const r of regionRows) regionByName.set(regionKey(r.region_name), r.region_code);
+	for (const r of regionRows) regionByName.set(nameKey(r.region_name), r.region_code);
 	const regionCodeOf = (name: string, where: string) => {
-		const code = regionByName.get(regionKey(name));
+		const code = regionByName.get(nameKey(name));
 		if (!code) throw new Error(`${where}: unknown probation region "${name}"`);
 		return code;
 	};
 	const pccByName = new Map<string, string>();
-	for (const p of pccRows) pccByName.set(pccKey(p.pcc_area_name), p.pcc_area_id);
-	pccByName.set(pccKey('London'), 'metropolitan');
+	for (const p of pccRows) pccByName.set(nameKey(p.pcc_area_name), p.pcc_area_id);
+	pccByName.set(nameKey('London'), 'metropolitan');
 	const pccIdOf = (name: string, where: string) => {
-		const id = pccByName.get(pccKey(name));
+		const id = pccByName.get(nameKey(name));
 		if (!id) throw new Error(`${where}: unknown PCC area "${name}"`);
 		return id;
 	};
@@ -767,15 +767,8 @@ function splitList(value: string): string[] {
 		.filter(Boolean);
 }
 
-function regionKey(name: string): string {
-	return name
-		.toLowerCase()
-		.replace(/&/g, 'and')
-		.replace(/[^a-z]+/g, ' ')
-		.trim();
-}
-
-function pccKey(name: string): string {
+/** Region and PCC-area names match across sources ignoring case, '&'/'and' and punctuation. */
+function nameKey(name: string): string {
 	return name
 		.toLowerCase()
 		.replace(/&/g, 'and')
