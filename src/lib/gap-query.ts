@@ -3,6 +3,7 @@ import { defaultAssumptions } from '$lib/domain/assumptions';
 import { CRS_CATEGORIES, parseCategory, type CrsCategory } from '$lib/domain/categories';
 import type { CoverageAssumptions } from '$lib/domain/coverage';
 import { SUBGROUPS, type Subgroup } from '$lib/domain/subgroups';
+import { isRealIsoDate } from '$lib/dates';
 
 /** What a gap view shows, as it lives in the URL: shared by the page, its CSV and the API. */
 export interface GapQuery {
@@ -21,10 +22,7 @@ export interface GapQuery {
 const isoDate = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'use a date like 2027-03-31', abort: true })
-	.refine((v) => {
-		const d = new Date(`${v}T00:00:00Z`);
-		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-	}, 'not a real date');
+	.refine(isRealIsoDate, 'not a real date');
 
 export const gapQuerySchema = z.object({
 	region: z

@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/context';
 import { buildAccessReport } from '$lib/server/access/report';
 import { listRegionSummaries } from '$lib/server/repositories/regions';
 import type { PageServerLoad } from './$types';
+import { todayIso } from '$lib/dates';
 
 const query = z.object({
 	category: z
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		buildAccessReport(db, {
 			category,
 			catchmentKm,
-			planningDate: new Date().toISOString().slice(0, 10)
+			planningDate: todayIso()
 		}),
 		listRegionSummaries(db)
 	]);

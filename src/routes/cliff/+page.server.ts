@@ -1,10 +1,6 @@
 import { getDb } from '$lib/server/context';
-import {
-	buildCliffReport,
-	readChoice,
-	regionChoices,
-	todayIso
-} from '$lib/server/api/cliff-market';
+import { buildCliffReport, readChoice, regionChoices } from '$lib/server/api/cliff-market';
+import { todayIso } from '$lib/dates';
 import { loadBaseline } from '$lib/server/planning/baseline';
 import type { PageServerLoad } from './$types';
 

@@ -5,6 +5,7 @@ import type { DB } from '../db';
 import { categoryParam, parseQuery } from './query';
 import { respond } from './respond';
 import { quoteInput } from './suggest';
+import { todayIso } from '$lib/dates';
 
 /** GET /api/v1/access: travel access (E2SFCA) by district and PDU, for a category or all. */
 
@@ -38,11 +39,6 @@ export const accessQuery = z.strictObject({
 	category: categoryParam.optional(),
 	catchmentKm: catchmentKmParam.optional()
 });
-
-/** Today as an ISO date (UTC): the planning date deciding which services are running. */
-function todayIso(): string {
-	return new Date().toISOString().slice(0, 10);
-}
 
 /**
  * Access for every local authority district and PDU. `today` is the planning date (services

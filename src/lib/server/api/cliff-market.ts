@@ -20,6 +20,7 @@ import { resolveRegion } from './handlers';
 import { categoryParam, parseQuery, regionParam, YEAR_RANGE } from './query';
 import { ApiError, respond } from './respond';
 import { quoteInput } from './suggest';
+import { isRealIsoDate, todayIso } from '$lib/dates';
 
 /**
  * The contract cliff and market shape: query schemas, the reports the API, pages and CSV share, and
@@ -34,21 +35,16 @@ export const CLIFF_MARKET_ENDPOINTS = [
 /** At most this many cut-off dates in one request. */
 export const MAX_CLIFF_DATES = 12;
 
-function isRealDate(value: string): boolean {
-	const d = new Date(`${value}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
 /** "31/03/2027" → "2027-03-31", to suggest; undefined when it does not look like a UK date. */
 function guessIsoDate(value: string): string | undefined {
 	const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
 	if (!m) return undefined;
 	const iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
-	return isRealDate(iso) ? iso : undefined;
+	return isRealIsoDate(iso) ? iso : undefined;
 }
 
 function dateProblem(value: string): string | undefined {
-	if (/^\d{4}-\d{2}-\d{2}$/.test(value) && isRealDate(value)) {
+	if (/^\d{4}-\d{2}-\d{2}$/.test(value) && isRealIsoDate(value)) {
 		const year = Number(value.slice(0, 4));
 		return year >= YEAR_RANGE.min && year <= YEAR_RANGE.max
 			? undefined
@@ -105,11 +101,6 @@ export const marketQuery = z.strictObject({
 export interface Choice {
 	regionCode: string | null;
 	category: CrsCategory | null;
-}
-
-/** Today as an ISO date (UTC). */
-export function todayIso(): string {
-	return new Date().toISOString().slice(0, 10);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { buildCliffReport, cliffCsv, readChoice, todayIso } from '$lib/server/api/cliff-market';
+import { todayIso } from '$lib/dates';
+import { buildCliffReport, cliffCsv, readChoice } from '$lib/server/api/cliff-market';
 import { errorResponse } from '$lib/server/api/respond';
 import { getDb } from '$lib/server/context';
 import type { RequestHandler } from './$types';

@@ -6,10 +6,11 @@ import { errorResponse } from '$lib/server/api/respond';
 import { getDb } from '$lib/server/context';
 import { loadGapBaseline } from '$lib/server/planning/gap-baseline';
 import type { RequestHandler } from './$types';
+import { todayIso } from '$lib/dates';
 
 /** The gap table as CSV: the same function and rounding as the page. */
 export const GET: RequestHandler = async ({ url }) => {
-	const today = new Date().toISOString().slice(0, 10);
+	const today = todayIso();
 	const parsed = parseGapQuery(url.searchParams, today);
 	if (!parsed.ok)
 		return errorResponse(400, parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; '));

@@ -4,12 +4,13 @@ import { getDb } from '$lib/server/context';
 import { findPdu } from '$lib/server/repositories/pdus';
 import { listServices, listSites } from '$lib/server/repositories/services';
 import type { PageServerLoad } from './$types';
+import { todayIso } from '$lib/dates';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const db = getDb();
 	const pdu = await findPdu(db, params.code);
 	if (!pdu) error(404, 'Page not found');
-	const today = new Date().toISOString().slice(0, 10);
+	const today = todayIso();
 	const reach = {
 		code: pdu.code,
 		regionCode: pdu.regionCode,

@@ -4,6 +4,7 @@ import { ApiError, errorResponse, methodNotAllowed, respond } from '$lib/server/
 import { getDb } from '$lib/server/context';
 import { loadGapBaseline } from '$lib/server/planning/gap-baseline';
 import type { RequestHandler } from './$types';
+import { todayIso } from '$lib/dates';
 
 // measure and pdu only change what the page shows; they are accepted so a page's query string works here too.
 const ALLOWED = new Set([
@@ -25,7 +26,7 @@ export const GET: RequestHandler = async ({ url }) => {
 			400,
 			`${unknown.join(', ')}: unknown parameter. Valid: ${[...ALLOWED].join(', ')}`
 		);
-	const today = new Date().toISOString().slice(0, 10);
+	const today = todayIso();
 	const parsed = parseGapQuery(url.searchParams, today);
 	if (!parsed.ok)
 		return errorResponse(400, parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
