@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { suggestNearest } from '../api/suggest';
 import { initDatabase } from '../context';
 import { formatCellError } from '../csv';
 import type { DB } from '../db';
-import { importServices, type ImportSummary } from '../import/commit';
-import { SERVICE_COLUMNS } from '../import/services';
+import { AVAILABLE_KINDS, findImporter } from '../import/registry';
+import type { ImportFile, ImportKind, ImportSummary } from '../import/types';
 import {
 	DataError,
 	EXIT_INVALID_DATA,
@@ -16,9 +17,8 @@ import {
 	type CliIo
 } from './cli-kit';
 
-/** The kinds this build can import; the others of issue 5 are to come. */
-export const IMPORT_KINDS = ['services'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
+/** The kinds this build imports. */
+const IMPORT_KINDS = AVAILABLE_KINDS;
 
 /** At most this many errors are printed; the rest are counted. */
 export const MAX_PRINTED_ERRORS = 50;
@@ -73,8 +73,14 @@ export function importUsage(brief = false): string {
 const DETAILS = [
 	'Run as: npm run landscape -- import <kind> <file> [--dry-run] [--dataset NAME] [--user NAME] [--only-valid-rows]',
 	'',
-	`Kinds: ${IMPORT_KINDS.join(', ')}. The services template has the columns:`,
-	`  ${SERVICE_COLUMNS.join(', ')}`,
+	'Kinds, and the fields each takes (the Import data page has each template and field guide):',
+	...IMPORT_KINDS.flatMap((kind) => {
+		const importer = findImporter(kind)!;
+		return [
+			`  ${kind} (${importer.extensions.join(' or ')}${importer.acceptsFolder ? ', or a folder of them' : ''}): ${importer.title}`,
+			`    ${importer.guide.map((f) => f.column).join(', ')}`
+		];
+	}),
 	'Headers may be in any case, with spaces or underscores. Files may be UTF-8 (with or without a',
 	'BOM) or Windows-1252; money as £1,234.50 or 1234.5; dates as 31/03/2027, 2027-03-31 or an',
 	'Excel serial number. Lists (subcontractors, categories, pcc_areas, pdus) are ;-separated.',
@@ -128,7 +134,7 @@ export function parseImportArgs(argv: readonly string[]): { help: boolean; args?
 	const [kind, file, ...extra] = positional;
 	if (kind === undefined)
 		throw new UsageError(`which kind of data? This build imports: ${IMPORT_KINDS.join(', ')}`);
-	if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+	if (!findImporter(kind)) {
 		const guess = suggestNearest(kind, IMPORT_KINDS);
 		throw new UsageError(
 			`unknown kind '${kind}'.${guess ? ` Did you mean '${guess}'?` : ''} This build imports: ${IMPORT_KINDS.join(', ')}`
@@ -157,6 +163,11 @@ export function describeImport(summary: ImportSummary): { out: string[]; errors:
 		errors.push(
 			`… and ${more} more error${more === 1 ? '' : 's'} (${summary.errors.length} in all)`
 		);
+	errors.push(
+		...summary.warnings
+			.slice(0, MAX_PRINTED_ERRORS)
+			.map((w) => formatCellError({ ...w, message: `warning: ${w.message}` }))
+	);
 	const counts = `rows read ${summary.rowsRead}, accepted ${summary.accepted}, rejected ${summary.rejected}`;
 	const changes = `added ${summary.added}, changed ${summary.changed}, removed ${summary.removed}, unchanged ${summary.unchanged}`;
 	const ignored = summary.ignoredColumns.length
@@ -204,22 +215,37 @@ export function describeImport(summary: ImportSummary): { out: string[]; errors:
 	}
 }
 
-/** Read the file's bytes; a missing file or a folder is a usage error (exit 2). */
-function readBytes(file: string): Buffer {
+/**
+ * Read the file, or a folder's files with the kind's extensions when the kind takes a folder.
+ * A missing file, or a folder for a kind that takes one file, is a usage error (exit 2).
+ */
+function readFiles(file: string, kind: ImportKind): ImportFile[] {
+	const importer = findImporter(kind)!;
 	let stat: fs.Stats;
 	try {
 		stat = fs.statSync(file);
 	} catch {
 		throw new UsageError(`no such file: ${file}`);
 	}
-	if (!stat.isFile()) throw new UsageError(`${file} is a folder, not a file`);
-	try {
-		return fs.readFileSync(file);
-	} catch (caught) {
-		throw new DataError([
-			`${file}: cannot read the file (${caught instanceof Error ? caught.message : String(caught)})`
-		]);
-	}
+	const read = (name: string): ImportFile => {
+		try {
+			return { name, bytes: fs.readFileSync(name) };
+		} catch (caught) {
+			throw new DataError([
+				`${name}: cannot read the file (${caught instanceof Error ? caught.message : String(caught)})`
+			]);
+		}
+	};
+	if (stat.isFile()) return [read(file)];
+	if (!stat.isDirectory() || !importer.acceptsFolder)
+		throw new UsageError(`${file} is a folder, not a file`);
+	const names = fs
+		.readdirSync(file)
+		.filter((n) => importer.extensions.includes(path.extname(n).toLowerCase()))
+		.sort();
+	if (names.length === 0)
+		throw new UsageError(`${file} holds no ${importer.extensions.join(' or ')} files`);
+	return names.map((n) => read(path.join(file, n)));
 }
 
 /** `landscape import`, opening the database with `openDb` (the app's, by default). */
@@ -248,13 +274,14 @@ export function createImportCommand(openDb: () => Promise<DB> = initDatabase) {
 		async run(values: Readonly<Record<string, string>>, io: CliIo): Promise<void> {
 			const kind = values.kind;
 			const file = values.file;
-			if (kind !== 'services' || file === undefined)
+			const importer = kind === undefined ? undefined : findImporter(kind);
+			if (!importer || file === undefined)
 				throw new UsageError(
 					`give the kind and file: import <kind> <file> (kinds: ${IMPORT_KINDS.join(', ')})`
 				);
-			const bytes = readBytes(file);
+			const files = readFiles(file, importer.kind);
 			const db = await openDb();
-			const summary = await importServices(db, bytes, {
+			const summary = await importer.run(db, files, {
 				fileName: file,
 				...(values.dataset !== undefined && { datasetName: values.dataset }),
 				dryRun: values['dry-run'] === 'true',

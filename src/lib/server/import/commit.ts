@@ -1,12 +1,20 @@
-import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Insertable, Transaction } from 'kysely';
 import { normaliseOrganisationName, resolveOrganisationName } from '$lib/domain/organisations';
-import type { Provenance } from '$lib/domain/provenance';
 import type { CellError } from '../csv';
 import type { DB } from '../db';
 import type { Database } from '../db/schema';
-import { describePersonColumns, findPersonColumns } from './privacy';
+import { describePersonColumns, findPersonColumns, type PersonColumn } from './privacy';
+import {
+	ImportCancelled,
+	datasetKeyFor,
+	emptySummary,
+	type ImportFile,
+	type ImportKind,
+	type ImportOptions,
+	type ImportSummary
+} from './types';
+import { checksumOf, createDatasetVersion, findCurrentVersion } from './versioning';
 import { decodeText, readHeader, readTable } from './read';
 import {
 	SERVICE_COLUMNS,
@@ -18,106 +26,81 @@ import {
 
 type Trx = Transaction<Database>;
 
-export interface ImportOptions {
-	/** the file's name as the user gave it: used in messages and stored as the version's file name */
-	fileName: string;
-	/** the dataset to add a version to (default: the file's name without its extension) */
-	datasetName?: string;
-	/** validate and compare, but write nothing */
-	dryRun?: boolean;
-	/** write the valid rows even when some rows are invalid (the user chose so in a preview) */
-	onlyValidRows?: boolean;
-	/** who imports (default 'command line') */
-	createdBy?: string;
-	/** provenance of a new dataset and its services (default 'published') */
-	provenance?: Provenance;
-	now?: Date;
-	/** regions, PDUs, postcodes…; loaded from the database and data/ when not given */
-	reference?: ServiceReferenceData;
-	dataDir?: string;
+/** A supply file's rows, mapped onto the one supply model and checked. */
+export interface SupplyRead {
+	rowsRead: number;
+	/** the valid rows; `row` numbers them as messages do; `raw` is kept as the service's source record */
+	rows: { row: number; service: ImportedService; raw: unknown }[];
+	rejected: number;
+	errors: CellError[];
+	warnings?: CellError[];
+	ignoredColumns: string[];
 }
 
-/**
- * What an import did, or (dry run, invalid file) would do. `added`, `changed` and `removed` compare
- * the file's valid rows with the dataset's current version, by reference.
- */
-export interface ImportSummary {
-	kind: 'services';
-	file: string;
-	/**
-	 * imported: a new version is current; dry-run: valid, nothing written; invalid or refused
-	 * (person-level columns): nothing written; unchanged: the same file is already the current version
-	 */
-	status: 'imported' | 'dry-run' | 'invalid' | 'refused' | 'unchanged';
-	datasetKey: string;
-	/** the new version (imported), the version it would be (dry run), or the current one (unchanged) */
-	version: number | null;
-	previousVersion: number | null;
-	rowsRead: number;
-	accepted: number;
-	rejected: number;
-	added: number;
-	changed: number;
-	removed: number;
-	unchanged: number;
-	/** organisations not known before, created (or, in a dry run, to be created) for this file */
-	newOrganisations: number;
-	errors: CellError[];
-	ignoredColumns: string[];
-	checksum: string;
+/** A decoded file. */
+export interface TextFile {
+	name: string;
+	text: string;
 	encoding: 'utf-8' | 'windows-1252';
 }
 
-/** `services-<slug>`: the key of the dataset a services import adds a version to. */
+/** How one kind of supply file (services CSV, 360Giving, R&M JSON, ORUK…) maps onto services. */
+export interface SupplyReader {
+	kind: ImportKind;
+	/** Person-identifying columns or fields, found before any row is read: the file is refused. */
+	personFields(files: readonly TextFile[]): PersonColumn[];
+	read(files: readonly TextFile[], ref: ServiceReferenceData): SupplyRead | Promise<SupplyRead>;
+}
+
+export interface SupplyImportOptions extends ImportOptions {
+	/** regions, PDUs, postcodes…; loaded from the database and data/ when not given */
+	reference?: ServiceReferenceData;
+}
+
+/** `services-<slug>`: the key of the dataset a supply import (of any supply kind) adds a version to. */
 export function servicesDatasetKey(datasetName: string): string {
-	const slug = datasetName
-		.normalize('NFKD')
-		.toLowerCase()
-		.replace(/&/g, ' and ')
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-+|-+$/g, '');
-	if (!slug) throw new Error(`'${datasetName}' cannot name a dataset: use letters or digits`);
-	return `services-${slug}`;
+	return datasetKeyFor('services', datasetName);
+}
+
+/** The dataset name a file gives when the user names none: its name without the extension. */
+export function defaultDatasetName(fileName: string): string {
+	return path.parse(path.basename(fileName)).name;
+}
+
+/** Decode each file (UTF-8 with or without BOM, else Windows-1252). */
+export function decodeFiles(files: readonly ImportFile[]): TextFile[] {
+	return files.map((f) => ({ name: f.name, ...decodeText(f.bytes) }));
 }
 
 /**
- * Import a services CSV as a new version of its dataset, in one transaction. Nothing is written
- * when the file is refused (person-level columns), has any invalid row (unless `onlyValidRows`),
- * is a dry run, or is byte for byte the dataset's current version.
+ * Import supply files as a new version of their dataset, in one transaction. Nothing is written
+ * when the files are refused (person-level fields), have any invalid row (unless `onlyValidRows`),
+ * the import is a dry run or cancelled, or the files are byte for byte the dataset's current version.
  */
-export async function importServices(
+export async function importSupply(
 	db: DB,
-	bytes: Uint8Array,
-	options: ImportOptions
+	files: readonly ImportFile[],
+	options: SupplyImportOptions,
+	reader: SupplyReader
 ): Promise<ImportSummary> {
 	const file = options.fileName;
-	const datasetName = options.datasetName ?? path.parse(path.basename(file)).name;
+	const datasetName = options.datasetName ?? defaultDatasetName(file);
 	const datasetKey = servicesDatasetKey(datasetName);
-	const checksum = crypto.createHash('sha256').update(bytes).digest('hex');
-	const { text, encoding } = decodeText(bytes);
-	const summary: ImportSummary = {
-		kind: 'services',
+	const checksum = checksumOf(files);
+	const texts = decodeFiles(files);
+	const summary = emptySummary(
+		reader.kind,
 		file,
-		status: 'invalid',
 		datasetKey,
-		version: null,
-		previousVersion: null,
-		rowsRead: 0,
-		accepted: 0,
-		rejected: 0,
-		added: 0,
-		changed: 0,
-		removed: 0,
-		unchanged: 0,
-		newOrganisations: 0,
-		errors: [],
-		ignoredColumns: [],
 		checksum,
-		encoding
+		texts.some((t) => t.encoding === 'windows-1252') ? 'windows-1252' : 'utf-8'
+	);
+	const checkCancelled = () => {
+		if (options.signal?.aborted) throw new ImportCancelled();
 	};
 
-	// Data minimisation: decided on the header alone, before any row is read.
-	const person = findPersonColumns(readHeader(text), SERVICE_COLUMNS);
+	// Data minimisation: decided on the header (or field names) alone, before any row is read.
+	const person = reader.personFields(texts);
 	if (person.length > 0)
 		return {
 			...summary,
@@ -125,32 +108,32 @@ export async function importServices(
 			errors: [{ file, row: 0, column: '-', message: describePersonColumns(person) }]
 		};
 
-	const current = await db
-		.selectFrom('dataset_versions')
-		.where('dataset_key', '=', datasetKey)
-		.where('is_current', '=', 1)
-		.select(['id', 'version', 'checksum', 'row_count'])
-		.executeTakeFirst();
+	const current = await findCurrentVersion(db, datasetKey);
 	summary.previousVersion = current?.version ?? null;
-	const table = readTable(text, file);
 	if (current && current.checksum === checksum)
 		return {
 			...summary,
 			status: 'unchanged',
 			version: current.version,
-			rowsRead: table.rows.length,
-			accepted: current.row_count,
-			rejected: table.rows.length - current.row_count,
-			unchanged: current.row_count
+			accepted: current.rowCount,
+			unchanged: current.rowCount
 		};
 
+	options.onProgress?.({ phase: 'reading', rowsDone: 0, rowsTotal: null });
 	const ref = options.reference ?? (await loadServiceReferenceData(db, options.dataDir));
-	const validated = validateServices(table, file, ref);
-	summary.rowsRead = table.rows.length;
+	const validated = await reader.read(texts, ref);
+	checkCancelled();
+	summary.rowsRead = validated.rowsRead;
 	summary.accepted = validated.rows.length;
 	summary.rejected = validated.rejected;
 	summary.errors = validated.errors;
+	summary.warnings = validated.warnings ?? [];
 	summary.ignoredColumns = validated.ignoredColumns;
+	options.onProgress?.({
+		phase: 'checking',
+		rowsDone: validated.rowsRead,
+		rowsTotal: validated.rowsRead
+	});
 
 	const organisations = new OrganisationResolver(ref);
 	const previous = current ? await fingerprintsOf(db, current.id) : new Map<string, string>();
@@ -171,19 +154,69 @@ export async function importServices(
 	if (options.dryRun)
 		return { ...summary, status: 'dry-run', version: (current?.version ?? 0) + 1 };
 
+	checkCancelled();
 	const version = await db.transaction().execute((trx) =>
 		writeVersion(trx, {
 			datasetKey,
 			datasetName,
 			file,
 			checksum,
-			rows: validated.rows.map((r) => ({ ...r, raw: table.rows[r.row - 1]! })),
+			rows: validated.rows,
 			rejected: summary.rejected,
 			organisations,
 			options
 		})
 	);
+	options.onProgress?.({
+		phase: 'writing',
+		rowsDone: validated.rows.length,
+		rowsTotal: validated.rows.length
+	});
 	return { ...summary, status: 'imported', version };
+}
+
+/** The services CSV (the general template every supply source maps onto). */
+export const servicesReader: SupplyReader = {
+	kind: 'services',
+	personFields(files) {
+		return files.flatMap((f) => findPersonColumns(readHeader(f.text), SERVICE_COLUMNS));
+	},
+	read(files, ref) {
+		const [only] = files;
+		if (!only || files.length > 1)
+			return {
+				rowsRead: 0,
+				rows: [],
+				rejected: 0,
+				errors: [
+					{
+						file: files[1]?.name ?? '-',
+						row: 0,
+						column: '-',
+						message: 'import one services CSV at a time'
+					}
+				],
+				ignoredColumns: []
+			};
+		const table = readTable(only.text, only.name);
+		const validated = validateServices(table, only.name, ref);
+		return {
+			rowsRead: table.rows.length,
+			rows: validated.rows.map((r) => ({ ...r, raw: table.rows[r.row - 1]! })),
+			rejected: validated.rejected,
+			errors: validated.errors,
+			ignoredColumns: validated.ignoredColumns
+		};
+	}
+};
+
+/** Import a services CSV as a new version of its dataset (see importSupply). */
+export function importServices(
+	db: DB,
+	bytes: Uint8Array,
+	options: SupplyImportOptions
+): Promise<ImportSummary> {
+	return importSupply(db, [{ name: options.fileName, bytes }], options, servicesReader);
 }
 
 /** Organisation names resolved to canonical ones (aliases, then normalised names), else new. */
@@ -336,7 +369,7 @@ interface WriteInput {
 	datasetName: string;
 	file: string;
 	checksum: string;
-	rows: { row: number; service: ImportedService; raw: Record<string, string> }[];
+	rows: { row: number; service: ImportedService; raw: unknown }[];
 	rejected: number;
 	organisations: OrganisationResolver;
 	options: ImportOptions;
@@ -353,62 +386,21 @@ async function writeVersion(trx: Trx, input: WriteInput): Promise<number> {
 	const provenance = options.provenance ?? 'published';
 	const fileName = path.basename(file);
 
-	const dataset = await trx
-		.selectFrom('datasets')
-		.where('key', '=', datasetKey)
-		.select('key')
-		.executeTakeFirst();
-	if (!dataset) {
-		const last = await trx
-			.selectFrom('datasets')
-			.select((eb) => eb.fn.max('sort_order').as('n'))
-			.executeTakeFirst();
-		await trx
-			.insertInto('datasets')
-			.values({
-				key: datasetKey,
-				title: input.datasetName,
-				description: `Services imported from ${fileName}.`,
-				source: fileName,
-				source_url: null,
-				licence: 'Not stated (imported file)',
-				vintage: now.slice(0, 10),
-				provenance,
-				method: null,
-				sort_order: Number(last?.n ?? 0) + 1
-			})
-			.execute();
-	}
-	const latest = await trx
-		.selectFrom('dataset_versions')
-		.where('dataset_key', '=', datasetKey)
-		.select((eb) => eb.fn.max('version').as('n'))
-		.executeTakeFirst();
-	const version = Number(latest?.n ?? 0) + 1;
-	await trx
-		.updateTable('dataset_versions')
-		.set({ is_current: 0 })
-		.where('dataset_key', '=', datasetKey)
-		.where('is_current', '=', 1)
-		.execute();
-	const { id: versionId } = await trx
-		.insertInto('dataset_versions')
-		.values({
-			dataset_key: datasetKey,
-			version,
-			created_at: now,
-			created_by: createdBy,
-			file_name: fileName,
-			row_count: input.rows.length,
-			checksum: input.checksum,
-			is_current: 1,
-			note:
-				input.rejected > 0
-					? `Imported with ${input.rejected} invalid row${input.rejected === 1 ? '' : 's'} left out, as the user chose`
-					: null
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
+	const { id: versionId, version } = await createDatasetVersion(trx, {
+		datasetKey,
+		datasetTitle: input.datasetName,
+		description: `Services imported from ${fileName}.`,
+		provenance,
+		fileName,
+		checksum: input.checksum,
+		rowCount: input.rows.length,
+		createdBy,
+		createdAt: now,
+		note:
+			input.rejected > 0
+				? `Imported with ${input.rejected} invalid row${input.rejected === 1 ? '' : 's'} left out, as the user chose`
+				: null
+	});
 
 	const orgIds = new Map<string, number>();
 	for (const o of await trx.selectFrom('organisations').select(['id', 'normalised_name']).execute())

@@ -1,7 +1,7 @@
-import { templateCsv } from '../template.server';
+import { templateCsv } from '$lib/server/import/services-guide';
 import type { RequestHandler } from './$types';
 
-/** The services template: its header row and one example row to replace. */
+/** The services template (its address before there were other kinds): header row and an example row. */
 export const GET: RequestHandler = () =>
 	new Response(templateCsv(), {
 		headers: {

@@ -1,13 +1,11 @@
 import { CRS_CATEGORIES } from '$lib/domain/categories';
 import { MECHANISMS, SUPPLY_SOURCES } from '$lib/domain/supply';
-import { SERVICE_COLUMNS, type ServiceColumn } from '$lib/server/import/services';
+import { SERVICE_COLUMNS, type ServiceColumn } from './services';
+import { templateCsvFrom, type FieldGuideEntry } from './types';
 
 /** One column of the services template, as the field guide describes it. */
-export interface TemplateField {
+export interface TemplateField extends FieldGuideEntry {
 	column: ServiceColumn;
-	required: boolean;
-	format: string;
-	example: string;
 }
 
 /**
@@ -89,15 +87,7 @@ export const TEMPLATE_FIELDS: TemplateField[] = SERVICE_COLUMNS.map((column) => 
 	...GUIDE[column]
 }));
 
-function csvCell(value: string): string {
-	return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /** template.csv: the header row of the services kind and one illustrative row. */
 export function templateCsv(): string {
-	return (
-		[SERVICE_COLUMNS.join(','), TEMPLATE_FIELDS.map((f) => csvCell(f.example)).join(',')].join(
-			'\r\n'
-		) + '\r\n'
-	);
+	return templateCsvFrom(TEMPLATE_FIELDS);
 }
