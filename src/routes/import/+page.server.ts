@@ -199,6 +199,7 @@ export const actions: Actions = {
 		const payloads = form.getAll('payload').map(String);
 		const checksum = String(form.get('sha256') ?? '');
 		const onlyValidRows = form.get('onlyValidRows') === 'yes';
+		const confirmed = form.get('confirmed') === 'yes';
 		const refuse = (message: string) =>
 			fail(400, {
 				errors: [{ field: 'file', message } satisfies FieldError],
@@ -231,6 +232,7 @@ export const actions: Actions = {
 			fileName,
 			datasetName,
 			onlyValidRows,
+			confirmed,
 			createdBy: 'web import'
 		});
 		if (summary.status === 'imported' || summary.status === 'unchanged') {
@@ -245,9 +247,11 @@ export const actions: Actions = {
 		const message =
 			summary.status === 'refused'
 				? 'The file was refused, so nothing was imported'
-				: summary.rejected > 0 && summary.accepted > 0
-					? `Nothing was imported: the file has ${summary.rejected} invalid row${summary.rejected === 1 ? '' : 's'}. Select 'Import only the ${summary.accepted} valid rows', or fix the file and check it again`
-					: 'Nothing was imported: the file has errors. Fix the file and check it again';
+				: summary.errors.length === 0 && summary.needsConfirmation
+					? `Nothing was imported: ${summary.needsConfirmation}. Check them and select the box to confirm`
+					: summary.rejected > 0 && summary.accepted > 0
+						? `Nothing was imported: the file has ${summary.rejected} invalid row${summary.rejected === 1 ? '' : 's'}. Select 'Import only the ${summary.accepted} valid rows', or fix the file and check it again`
+						: 'Nothing was imported: the file has errors. Fix the file and check it again';
 		return fail(400, {
 			errors: [{ field: 'confirm', message } satisfies FieldError],
 			values: { dataset: datasetName, kind: importer.kind },

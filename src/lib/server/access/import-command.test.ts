@@ -51,6 +51,7 @@ describe('parseImportArgs', () => {
 				file: 'a.csv',
 				dryRun: true,
 				onlyValidRows: false,
+				confirm: false,
 				dataset: 'Durham grants',
 				user: 'Sam'
 			}
@@ -59,12 +60,12 @@ describe('parseImportArgs', () => {
 	});
 
 	it.each([
-		[[], /which kind of data\? This build imports: services/],
+		[[], /which kind of data\? This build imports: (\S+, )*services/],
 		[
 			['servces', 'a.csv'],
-			/unknown kind 'servces'. Did you mean 'services'\? This build imports: services/
+			/unknown kind 'servces'. Did you mean 'services'\? This build imports: /
 		],
-		[['caseload', 'a.csv'], /unknown kind 'caseload'. This build imports: services/],
+		[['spreadsheet', 'a.csv'], /unknown kind 'spreadsheet'. This build imports: /],
 		[['services'], /which file\?/],
 		[['services', 'a.csv', 'b.csv'], /unexpected argument 'b.csv'/],
 		[['services', 'a.csv', '--dryrun'], /unknown flag --dryrun. Did you mean --dry-run\?/],

@@ -43,9 +43,15 @@ const FLAGS = [
 		name: 'only-valid-rows',
 		value: '',
 		description: 'import the valid rows even when some rows are invalid (they are left out)'
+	},
+	{
+		name: 'confirm',
+		value: '',
+		description:
+			'accept what a dry run asks you to confirm (e.g. organisations matched by name alone)'
 	}
 ] as const;
-const SWITCHES = new Set(['dry-run', 'only-valid-rows']);
+const SWITCHES = new Set(['dry-run', 'only-valid-rows', 'confirm']);
 
 function flagGuess(name: string): string {
 	const guess = suggestNearest(
@@ -98,6 +104,7 @@ export interface ImportArgs {
 	file: string;
 	dryRun: boolean;
 	onlyValidRows: boolean;
+	confirm: boolean;
 	dataset?: string;
 	user?: string;
 }
@@ -149,6 +156,7 @@ export function parseImportArgs(argv: readonly string[]): { help: boolean; args?
 			file,
 			dryRun: values['dry-run'] === 'true',
 			onlyValidRows: values['only-valid-rows'] === 'true',
+			confirm: values.confirm === 'true',
 			...(values.dataset !== undefined && { dataset: values.dataset }),
 			...(values.user !== undefined && { user: values.user })
 		}
@@ -189,7 +197,9 @@ export function describeImport(summary: ImportSummary): { out: string[]; errors:
 				out: [
 					...ignored,
 					counts,
-					'nothing written: fix the rows listed, or import just the valid ones with --only-valid-rows'
+					summary.errors.length === 0 && summary.needsConfirmation
+						? `nothing written: ${summary.needsConfirmation}; check the warnings, then run again with --confirm`
+						: 'nothing written: fix the rows listed, or import just the valid ones with --only-valid-rows'
 				],
 				errors
 			};
@@ -199,6 +209,9 @@ export function describeImport(summary: ImportSummary): { out: string[]; errors:
 					...ignored,
 					counts,
 					`would be dataset ${summary.datasetKey} version ${summary.version}: ${changes}, new organisations ${summary.newOrganisations}`,
+					...(summary.needsConfirmation
+						? [`to import: ${summary.needsConfirmation}, then run again with --confirm`]
+						: []),
 					'dry run: nothing written'
 				],
 				errors
@@ -266,6 +279,7 @@ export function createImportCommand(openDb: () => Promise<DB> = initDatabase) {
 					file: args.file,
 					...(args.dryRun && { 'dry-run': 'true' }),
 					...(args.onlyValidRows && { 'only-valid-rows': 'true' }),
+					...(args.confirm && { confirm: 'true' }),
 					...(args.dataset !== undefined && { dataset: args.dataset }),
 					...(args.user !== undefined && { user: args.user })
 				}
@@ -286,6 +300,7 @@ export function createImportCommand(openDb: () => Promise<DB> = initDatabase) {
 				...(values.dataset !== undefined && { datasetName: values.dataset }),
 				dryRun: values['dry-run'] === 'true',
 				onlyValidRows: values['only-valid-rows'] === 'true',
+				confirmed: values.confirm === 'true',
 				createdBy: values.user ?? 'command line'
 			});
 			const { out, errors } = describeImport(summary);

@@ -29,6 +29,11 @@ export interface ImportOptions {
 	dryRun?: boolean;
 	/** write the valid rows even when some rows are invalid (the user chose so in a preview) */
 	onlyValidRows?: boolean;
+	/**
+	 * the user has seen and accepted the matches the preview asked them to confirm
+	 * (`summary.needsConfirmation`), e.g. organisations matched by name alone
+	 */
+	confirmed?: boolean;
 	/** who imports (default 'command line') */
 	createdBy?: string;
 	/** provenance of a new dataset and its rows (default: the kind's, usually 'published') */
@@ -77,6 +82,12 @@ export interface ImportSummary {
 	errors: CellError[];
 	/** things worth knowing that do not stop the import (e.g. a match by name alone) */
 	warnings: CellError[];
+	/**
+	 * what the user must confirm before the import writes (e.g. 'Confirm 3 organisations matched by
+	 * name alone'); while it is set and `options.confirmed` is not, an import writes nothing and its
+	 * status is 'invalid'. Null when nothing needs confirming.
+	 */
+	needsConfirmation: string | null;
 	ignoredColumns: string[];
 	checksum: string;
 	encoding: 'utf-8' | 'windows-1252';
@@ -165,6 +176,7 @@ export function emptySummary(
 		newOrganisations: 0,
 		errors: [],
 		warnings: [],
+		needsConfirmation: null,
 		ignoredColumns: [],
 		checksum,
 		encoding
