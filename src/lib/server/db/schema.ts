@@ -238,6 +238,30 @@ export interface NeedSharesTable {
 	note: string;
 }
 
+export interface ScenariosTable {
+	id: string;
+	owner: string;
+	created_at: string;
+	current_version: number;
+	/** draft (owner and collaborators), shared (the region's roles) or published */
+	visibility: string;
+	region_code: string | null;
+}
+
+export interface ScenarioVersionsTable {
+	scenario_id: string;
+	version: number;
+	name: string;
+	description: string;
+	/** JSON: the changes and assumptions */
+	body: string;
+	/** JSON: dataset key → version number the scenario was built on */
+	dataset_versions: string;
+	saved_at: string;
+	saved_by: string;
+	note: string | null;
+}
+
 export interface Database {
 	regions: RegionsTable;
 	pcc_areas: PccAreasTable;
@@ -261,4 +285,6 @@ export interface Database {
 	sites: SitesTable;
 	pdu_caseloads: PduCaseloadsTable;
 	need_shares: NeedSharesTable;
+	scenarios: ScenariosTable;
+	scenario_versions: ScenarioVersionsTable;
 }
