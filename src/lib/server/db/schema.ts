@@ -262,6 +262,44 @@ export interface ScenarioVersionsTable {
 	note: string | null;
 }
 
+export interface PduNeedSharesTable {
+	dataset_version_id: number;
+	pdu_code: string;
+	category: string;
+	/** 0–1 */
+	share: number;
+	/** people, when the file gave a count */
+	people: number | null;
+}
+
+export interface PduSubgroupSharesTable {
+	dataset_version_id: number;
+	pdu_code: string;
+	subgroup: string;
+	share: number;
+	people: number | null;
+}
+
+export interface OrganisationFactsTable {
+	dataset_version_id: number;
+	organisation_id: number;
+	row: number;
+	name: string;
+	/** charity-number | company-number | name | new */
+	matched_by: string;
+	charity_number: string | null;
+	company_number: string | null;
+	org_type: string | null;
+	annual_income_gbp: number | null;
+	by_and_for: 0 | 1 | null;
+	df_registered: 0 | 1 | null;
+	/** JSON array of Dynamic Framework category names */
+	df_categories: string;
+	/** JSON array of probation region codes */
+	regions: string;
+	source_record: string;
+}
+
 export interface Database {
 	regions: RegionsTable;
 	pcc_areas: PccAreasTable;
