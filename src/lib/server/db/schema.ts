@@ -323,6 +323,9 @@ export interface Database {
 	sites: SitesTable;
 	pdu_caseloads: PduCaseloadsTable;
 	need_shares: NeedSharesTable;
+	pdu_need_shares: PduNeedSharesTable;
+	pdu_subgroup_shares: PduSubgroupSharesTable;
+	organisation_facts: OrganisationFactsTable;
 	scenarios: ScenariosTable;
 	scenario_versions: ScenarioVersionsTable;
 }
