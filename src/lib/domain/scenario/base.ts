@@ -43,7 +43,7 @@ export interface ScenarioBase {
 	candidates: ReadonlyMap<string, readonly ScenarioOrganisation[]>;
 	/** services counted on the planning date, as the market measures need them */
 	marketServices: readonly MarketService[];
-	/** cache of explanation entries built from this base (see run.ts) */
+	/** cache of frozen rows and explanation entries built from this base (see run.ts) */
 	explainCache: Map<string, unknown>;
 }
 

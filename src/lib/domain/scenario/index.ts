@@ -15,6 +15,7 @@ export {
 export * from './schema';
 export type * from './types';
 export { explainId } from './ids';
+export { indexExplanations } from './explain';
 export { splitPennies } from './money';
 export { assessLot, type LotRules, type LotEligibility } from './eligibility';
 export { CO_COMMISSION_RULE } from './co-commission';

@@ -114,28 +114,21 @@ export function runScenario(
 			if (!assumptions.subgroups.includes(subgroup)) continue;
 			explain.addAll(baselineExplanations(base, category, subgroup));
 			const unchanged = unchangedExplanations(base, category, subgroup);
+			const unchangedRows = unchangedPduRows(base, category, subgroup);
 			for (let i = 0; i < pdus.length; i++) {
-				const b = baseRows[i]!;
-				const s = scenRows[i]!;
-				const changed = touched !== null && touched[i] === 1;
-				rowsOut.push({
-					pdu: b.pdu,
-					pduName: b.pduName,
-					regionCode: b.regionCode,
-					category,
-					subgroup,
-					needCount: b.needCount,
-					baseline: { places: b.places, gap: b.gap, coverage: b.coverage },
-					scenario: { places: s.places, gap: s.gap, coverage: s.coverage },
-					changed
-				});
-				if (changed) {
-					for (const e of rowExplanations(s, 'scenario', baseline.datasetVersions, refs))
-						explain.entries[e.id] = e;
-				} else {
-					explain.entries[unchanged[2 * i]!.id] = unchanged[2 * i]!;
-					explain.entries[unchanged[2 * i + 1]!.id] = unchanged[2 * i + 1]!;
+				if (touched === null || touched[i] !== 1) {
+					rowsOut.push(unchangedRows[i]!);
+					explain.entries.push(unchanged[2 * i]!, unchanged[2 * i + 1]!);
+					continue;
 				}
+				const b = unchangedRows[i]!;
+				const s = scenRows[i]!;
+				rowsOut.push({
+					...b,
+					scenario: { places: s.places, gap: s.gap, coverage: s.coverage },
+					changed: true
+				});
+				explain.addAll(rowExplanations(s, 'scenario', baseline.datasetVersions, refs));
 			}
 		}
 	}
@@ -451,6 +444,37 @@ function cached(base: ScenarioBase, key: string, build: () => ExplainEntry[]): E
 	let hit = base.explainCache.get(key) as ExplainEntry[] | undefined;
 	if (!hit) {
 		hit = build().map((e) => Object.freeze(e));
+		base.explainCache.set(key, hit);
+	}
+	return hit;
+}
+
+/**
+ * PDU rows for a category and subgroup as if no change reached them, built once per base and
+ * frozen: a run reuses them for every row no change reaches, so results are read-only.
+ */
+function unchangedPduRows(
+	base: ScenarioBase,
+	category: CrsCategory,
+	subgroup: Subgroup
+): readonly ScenarioPduRow[] {
+	const key = `rows|${category}|${subgroup}`;
+	let hit = base.explainCache.get(key) as ScenarioPduRow[] | undefined;
+	if (!hit) {
+		hit = base.rows.get(rowsKey(category, subgroup))!.map((b) => {
+			const measure = Object.freeze({ places: b.places, gap: b.gap, coverage: b.coverage });
+			return Object.freeze({
+				pdu: b.pdu,
+				pduName: b.pduName,
+				regionCode: b.regionCode,
+				category,
+				subgroup,
+				needCount: b.needCount,
+				baseline: measure,
+				scenario: measure,
+				changed: false
+			});
+		});
 		base.explainCache.set(key, hit);
 	}
 	return hit;

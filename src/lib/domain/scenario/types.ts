@@ -327,6 +327,7 @@ export interface ScenarioResult {
 	lots: LotDesign[];
 	market: MarketChange[];
 	cannotFix: CannotFix[];
-	explanations: Record<string, ExplainEntry>;
+	/** how every number above was reached, each under a stable id (see explainId) */
+	explanations: ExplainEntry[];
 	warnings: string[];
 }
