@@ -13,6 +13,8 @@ export interface DemandPdu {
 	caseload: number;
 	/** population-weighted centroid, for site catchments */
 	centroid: { lat: number; lon: number } | null;
+	/** need shares (0–1) known for this PDU (e.g. from an imported caseload), replacing the national ones */
+	needShares?: Partial<Record<CrsCategory, number>>;
 }
 
 export type CoverageService = Pick<
@@ -222,10 +224,12 @@ export function computeGaps(
 	subgroup: Subgroup
 ): GapRow[] {
 	const { pdus, needShares, assumptions } = prepared;
-	const needShare = needShares.get(category) ?? null;
+	const national = needShares.get(category) ?? null;
+	const shareOf = (pdu: DemandPdu) => pdu.needShares?.[category] ?? national;
 	const subShare = subgroup === 'all' ? 1 : assumptions.subgroupShares[subgroup];
-	const weights = pdus.map((p) => p.caseload * (needShare ?? 1));
+	const weights = pdus.map((p) => p.caseload * (shareOf(p) ?? 1));
 	const rows: GapRow[] = pdus.map((pdu) => {
+		const needShare = shareOf(pdu);
 		const needCount =
 			needShare === null || subShare === null ? null : pdu.caseload * needShare * subShare;
 		return {
