@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suggestNearest } from '../api/suggest';
 import { accessCommand } from './access-command';
+import { datasetsCommand } from './datasets-command';
 import { importCommand } from './import-command';
 import {
 	DataError,
@@ -21,7 +22,7 @@ import {
  * vite.cli.config.ts bundles this file into build-cli/landscape.js. A new subcommand is a
  * `CliCommand` added to COMMANDS; the dispatcher, usage and exit codes need no change.
  */
-export const COMMANDS: readonly CliCommand[] = [accessCommand, importCommand];
+export const COMMANDS: readonly CliCommand[] = [accessCommand, importCommand, datasetsCommand];
 
 /** The planning model's access functions, for the bench (scripts/bench/access.js) to time. */
 export * as accessModel from '$lib/domain/access';
