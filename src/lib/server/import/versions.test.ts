@@ -453,3 +453,153 @@ describe('rollbackTo: shipped datasets', () => {
 		expect(await databaseState(db)).toEqual(before);
 	});
 });
+
+describe('per-version demand and organisation facts (migration 0005)', () => {
+	/** A version of an illustrative caseload dataset, written as an import would. */
+	async function caseloadVersion(day: number, durham: number, durhamAccommodation: number) {
+		await db.transaction().execute(async (trx) => {
+			const { id } = await createDatasetVersion(trx, {
+				datasetKey: 'caseload-example',
+				datasetTitle: 'Example caseload',
+				description: 'Illustrative test data',
+				provenance: 'published',
+				fileName: `caseload-${day}.csv`,
+				checksum: String(day).repeat(64).slice(0, 64),
+				rowCount: 2,
+				createdBy: 'test',
+				createdAt: at(day).toISOString(),
+				note: null
+			});
+			await trx
+				.insertInto('pdu_caseloads')
+				.values(
+					[
+						['N54DUR', durham],
+						['N54SUND', 900]
+					].map(([pdu, people]) => ({
+						dataset_version_id: id,
+						pdu_code: String(pdu),
+						period: '2026-03-31',
+						caseload: Number(people),
+						community: null,
+						post_release: null,
+						provenance: 'published'
+					}))
+				)
+				.execute();
+			await trx
+				.insertInto('pdu_need_shares')
+				.values({
+					dataset_version_id: id,
+					pdu_code: 'N54DUR',
+					category: 'Accommodation',
+					share: durhamAccommodation,
+					people: null
+				})
+				.execute();
+			await trx
+				.insertInto('pdu_subgroup_shares')
+				.values({
+					dataset_version_id: id,
+					pdu_code: 'N54SUND',
+					subgroup: 'women',
+					share: 0.12,
+					people: 108
+				})
+				.execute();
+		});
+	}
+
+	it('compares and rolls back a caseload with its PDU need and subgroup shares', async () => {
+		await caseloadVersion(23, 1000, 0.4);
+		await caseloadVersion(24, 1100, 0.45);
+		const c = await compareVersions(db, 'caseload-example', 1, 2);
+		expect(c.changed).toEqual([
+			{
+				table: 'pdu_caseloads',
+				noun: 'PDU caseload',
+				key: 'N54DUR',
+				label: 'County Durham and Darlington',
+				changes: [{ field: 'caseload', before: '1000', after: '1100' }]
+			},
+			{
+				table: 'pdu_need_shares',
+				noun: 'PDU need share',
+				key: 'N54DUR / Accommodation',
+				label: 'County Durham and Darlington',
+				changes: [{ field: 'share', before: '0.4', after: '0.45' }]
+			}
+		]);
+		expect(keys(c.unchanged)).toEqual(['N54SUND', 'N54SUND / women']);
+		const result = await rollbackTo(db, 'caseload-example', 1, { createdBy: 'Priya' });
+		expect(result.copied).toMatchObject({
+			pdu_caseloads: 2,
+			pdu_need_shares: 1,
+			pdu_subgroup_shares: 1
+		});
+		const same = await compareVersions(db, 'caseload-example', 1, 3);
+		expect([same.added, same.changed, same.removed]).toEqual([[], [], []]);
+	});
+
+	it('compares organisation facts by the organisation matched, and rolls them back', async () => {
+		const [a, b] = await db
+			.selectFrom('organisations')
+			.select(['id', 'name'])
+			.orderBy('id')
+			.limit(2)
+			.execute();
+		const version = async (day: number, income: number, both: boolean) =>
+			db.transaction().execute(async (trx) => {
+				const { id } = await createDatasetVersion(trx, {
+					datasetKey: 'organisations-example',
+					datasetTitle: 'Example supplier list',
+					description: 'Illustrative test data',
+					provenance: 'published',
+					fileName: 'suppliers.csv',
+					checksum: String(day).repeat(32),
+					rowCount: both ? 2 : 1,
+					createdBy: 'test',
+					createdAt: at(day).toISOString(),
+					note: null
+				});
+				await trx
+					.insertInto('organisation_facts')
+					.values(
+						(both ? [a!, b!] : [a!]).map((o, i) => ({
+							dataset_version_id: id,
+							organisation_id: o.id,
+							row: i + 1,
+							name: o.name,
+							matched_by: 'name',
+							charity_number: null,
+							company_number: null,
+							org_type: 'vcse',
+							annual_income_gbp: income,
+							by_and_for: 0,
+							df_registered: 1,
+							df_categories: '["Accommodation"]',
+							regions: '["N54"]',
+							source_record: '{}'
+						}))
+					)
+					.execute();
+			});
+		await version(23, 90_000, true);
+		await version(24, 120_000, false);
+		const c = await compareVersions(db, 'organisations-example', 1, 2);
+		expect(c.removed).toEqual([
+			{ table: 'organisation_facts', noun: 'organisation', key: String(b!.id), label: b!.name }
+		]);
+		expect(c.changed).toEqual([
+			expect.objectContaining({
+				key: String(a!.id),
+				label: a!.name,
+				changes: [{ field: 'annual income (£)', before: '90000', after: '120000' }]
+			})
+		]);
+		await rollbackTo(db, 'organisations-example', 1, { createdBy: 'Priya' });
+		const same = await compareVersions(db, 'organisations-example', 1, 3);
+		expect(same.unchanged).toHaveLength(2);
+		expect([same.added, same.changed, same.removed]).toEqual([[], [], []]);
+	});
+});

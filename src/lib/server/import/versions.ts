@@ -64,6 +64,11 @@ export interface VersionedTable {
 
 const ORGANISATION: Lookup = { table: 'organisations', key: 'id', display: 'name' };
 const SERVICE_REFERENCE: Lookup = { table: 'services', key: 'id', display: 'reference' };
+const PDU_NAME: ComparedColumn = {
+	column: 'pdu_code',
+	label: 'PDU',
+	lookup: { table: 'pdus', key: 'code', display: 'name' }
+};
 
 const SITE_COLUMNS: readonly ComparedColumn[] = [
 	{ column: 'kind', label: 'kind' },
@@ -185,11 +190,7 @@ export const VERSIONED_TABLES: readonly VersionedTable[] = [
 		noun: 'PDU caseload',
 		versionColumn: 'dataset_version_id',
 		key: ['pdu_code'],
-		label: {
-			column: 'pdu_code',
-			label: 'PDU',
-			lookup: { table: 'pdus', key: 'code', display: 'name' }
-		},
+		label: PDU_NAME,
 		columns: [
 			{ column: 'period', label: 'period' },
 			{ column: 'caseload', label: 'caseload' },
@@ -208,6 +209,48 @@ export const VERSIONED_TABLES: readonly VersionedTable[] = [
 			{ column: 'measure', label: 'measure' },
 			{ column: 'provenance', label: 'provenance' },
 			{ column: 'note', label: 'note' }
+		]
+	},
+	{
+		table: 'pdu_need_shares',
+		noun: 'PDU need share',
+		versionColumn: 'dataset_version_id',
+		key: ['pdu_code', 'category'],
+		label: PDU_NAME,
+		columns: [
+			{ column: 'share', label: 'share' },
+			{ column: 'people', label: 'people' }
+		]
+	},
+	{
+		table: 'pdu_subgroup_shares',
+		noun: 'PDU subgroup share',
+		versionColumn: 'dataset_version_id',
+		key: ['pdu_code', 'subgroup'],
+		label: PDU_NAME,
+		columns: [
+			{ column: 'share', label: 'share' },
+			{ column: 'people', label: 'people' }
+		]
+	},
+	{
+		// Keyed by the organisation matched; the file's row number and raw record are not compared.
+		table: 'organisation_facts',
+		noun: 'organisation',
+		versionColumn: 'dataset_version_id',
+		key: ['organisation_id'],
+		label: { column: 'organisation_id', label: 'organisation', lookup: ORGANISATION },
+		columns: [
+			{ column: 'name', label: 'name as written' },
+			{ column: 'matched_by', label: 'matched by' },
+			{ column: 'charity_number', label: 'charity number' },
+			{ column: 'company_number', label: 'company number' },
+			{ column: 'org_type', label: 'type' },
+			{ column: 'annual_income_gbp', label: 'annual income (£)' },
+			{ column: 'by_and_for', label: '"by and for"' },
+			{ column: 'df_registered', label: 'on the Dynamic Framework' },
+			{ column: 'df_categories', label: 'Dynamic Framework categories' },
+			{ column: 'regions', label: 'regions' }
 		]
 	}
 ];
