@@ -379,29 +379,36 @@ function buildLots(
 
 	const lots: LotRow[] = [];
 	for (const g of geo) {
-		const parts: { id: string; value: number; setAside: boolean }[] = [];
-		const halves =
-			pct > 0
-				? (() => {
-						const [aside, open] = splitPennies(g.valueGbp, [pct, 1 - pct]);
-						return [
-							{ id: `${g.id}-set-aside`, value: aside!, setAside: true },
-							...(pct < 1 ? [{ id: g.id, value: open!, setAside: false }] : [])
-						];
-					})()
-				: [{ id: g.id, value: g.valueGbp, setAside: false }];
-		for (const half of halves) {
-			const max = inclusion?.maxLotGbp ?? null;
-			const k =
-				max !== null && half.value > max ? Math.min(MAX_PARTS, Math.ceil(half.value / max)) : 1;
-			if (k === 1) parts.push(half);
-			else
-				splitPennies(
-					half.value,
-					Array.from({ length: k }, () => 1)
-				).forEach((value, j) =>
-					parts.push({ id: `${half.id}-part-${j + 1}-of-${k}`, value, setAside: half.setAside })
-				);
+		// Split to the maximum lot size first, then set aside a share of each part: every part is then
+		// no bigger than the lot would be without the set-aside, so no one eligible before is shut out.
+		const max = inclusion?.maxLotGbp ?? null;
+		const k =
+			max !== null && g.valueGbp > max ? Math.min(MAX_PARTS, Math.ceil(g.valueGbp / max)) : 1;
+		const sized =
+			k === 1
+				? [{ id: g.id, value: g.valueGbp, label: '' }]
+				: splitPennies(
+						g.valueGbp,
+						Array.from({ length: k }, () => 1)
+					).map((value, j) => ({
+						id: `${g.id}-part-${j + 1}-of-${k}`,
+						value,
+						label: ` (part ${j + 1} of ${k})`
+					}));
+		const parts: { id: string; value: number; setAside: boolean; label: string }[] = [];
+		for (const part of sized) {
+			if (pct <= 0) {
+				parts.push({ ...part, setAside: false });
+				continue;
+			}
+			const [aside, open] = splitPennies(part.value, [pct, 1 - pct]);
+			parts.push({
+				id: `${part.id}-set-aside`,
+				value: aside!,
+				setAside: true,
+				label: `${part.label} — set-aside`
+			});
+			if (pct < 1) parts.push({ ...part, value: open!, setAside: false });
 		}
 		for (const part of parts) {
 			const grantRoute =
@@ -434,12 +441,7 @@ function buildLots(
 				changeId,
 				id: part.id,
 				lotGroup: g.id,
-				name:
-					g.name +
-					(part.setAside ? ' — set-aside' : '') +
-					(part.id.includes('-part-')
-						? ` (${part.id.slice(part.id.indexOf('-part-') + 1).replace(/-/g, ' ')})`
-						: ''),
+				name: g.name + part.label,
 				regionCode: relet.region,
 				category: relet.category,
 				pdus: g.pduIndexes.map((i) => base.baseline.pdus[i]!.code),
@@ -519,7 +521,7 @@ function explainLot(explain: Explainer, lot: LotRow, a: ScenarioAssumptions, spe
 		'GBP a year',
 		lot.lotGroup === lot.id
 			? 'the geographic lot’s £ a year, less any set-aside'
-			: 'the geographic lot’s £ a year × set-aside % (set-aside part) or × (1 − set-aside %), then split into equal parts no bigger than the maximum lot size; pennies by largest remainder',
+			: 'the geographic lot’s £ a year split into equal parts no bigger than the maximum lot size, then each part × set-aside % (the set-aside lot) or × (1 − set-aside %) (the open lot); pennies by largest remainder',
 		[
 			{
 				name: 'geographic lot £ a year',
