@@ -31,11 +31,16 @@ export const API_ENDPOINTS = [
 	'/api/v1/services?source=&region=&category=&year=',
 	'/api/v1/organisations',
 	'/api/v1/datasets',
+	'/api/v1/datasets/{key}/versions',
+	'/api/v1/datasets/{key}/compare?from=&to=',
 	'/api/v1/gaps?region=&category=&subgroup=&date=',
 	'/api/v1/access?category=&catchmentKm=',
 	'/api/v1/cliff?region=&category=&dates=&asOf=',
 	'/api/v1/market?region=&category=',
-	'/api/v1/boundaries?level='
+	'/api/v1/boundaries?level=',
+	'/api/v1/scenarios/run (POST)',
+	'/api/v1/scenarios (GET, POST)',
+	'/api/v1/scenarios/{id} (GET, PUT)'
 ] as const;
 
 /** The dataset whose national need shares turn a PDU's caseload into need counts. */
