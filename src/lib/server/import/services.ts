@@ -180,7 +180,7 @@ const key = (text: string) =>
 		.trim();
 
 /** Look names up by any of their spellings; on a miss, say so and suggest the nearest. */
-class NameIndex<T> {
+export class NameIndex<T> {
 	private readonly byKey = new Map<string, T>();
 	private readonly candidates: SuggestionCandidate[] = [];
 
