@@ -1,4 +1,8 @@
 import { importServices, servicesDatasetKey } from './commit';
+import { cfoSitesImporter } from './kinds/cfo-sites';
+import { grants360Importer } from './kinds/grants-360giving';
+import { orukImporter } from './kinds/oruk';
+import { rmContractsImporter } from './kinds/rm-contracts';
 import { TEMPLATE_FIELDS, templateCsv } from './services-guide';
 import { IMPORT_KINDS, type ImportKind, type Importer } from './types';
 
@@ -25,7 +29,13 @@ const services: Importer = {
 };
 
 /** The importers this build has, by kind. */
-export const IMPORTERS: Partial<Record<ImportKind, Importer>> = { services };
+export const IMPORTERS: Partial<Record<ImportKind, Importer>> = {
+	services,
+	'cfo-sites': cfoSitesImporter,
+	'grants-360giving': grants360Importer,
+	'rm-contracts': rmContractsImporter,
+	oruk: orukImporter
+};
 
 /** The kinds this build imports, in the order the issue lists them. */
 export const AVAILABLE_KINDS: readonly ImportKind[] = IMPORT_KINDS.filter((k) => IMPORTERS[k]);
