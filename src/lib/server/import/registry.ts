@@ -1,4 +1,5 @@
 import { importServices, servicesDatasetKey } from './commit';
+import { caseloadImporter } from './kinds/caseload';
 import { cfoSitesImporter } from './kinds/cfo-sites';
 import { grants360Importer } from './kinds/grants-360giving';
 import { orukImporter } from './kinds/oruk';
@@ -31,6 +32,7 @@ const services: Importer = {
 /** The importers this build has, by kind. */
 export const IMPORTERS: Partial<Record<ImportKind, Importer>> = {
 	services,
+	caseload: caseloadImporter,
 	'cfo-sites': cfoSitesImporter,
 	'grants-360giving': grants360Importer,
 	'rm-contracts': rmContractsImporter,

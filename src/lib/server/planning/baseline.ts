@@ -1,10 +1,28 @@
 import type { CrsCategory } from '$lib/domain/categories';
 import type { CoverageService, DemandPdu } from '$lib/domain/coverage';
 import { weightedCentroid } from '$lib/domain/geo';
+import type { Provenance } from '$lib/domain/provenance';
+import type { Subgroup } from '$lib/domain/subgroups';
 import type { DB } from '../db';
 import { listCaseloads, listNeedShares } from '../repositories/demand';
 import { listPdus } from '../repositories/pdus';
 import { listServices, listSites, type ServiceRecord } from '../repositories/services';
+
+/**
+ * A PDU as demand. Its caseload is an imported figure where a current caseload import covers it,
+ * else the shipped modelled one (see listCaseloads); either way it says where it came from.
+ */
+export type BaselinePdu = DemandPdu & {
+	regionName: string;
+	population: number;
+	caseloadProvenance: Provenance;
+	/** e.g. "modelled (the national total shared out by population)" or "published (imported from x.csv, version 2)" */
+	caseloadSource: string;
+	/** need shares (0–1) the PDU's imported caseload gives, replacing the national ones by category */
+	needShares?: Partial<Record<CrsCategory, number>>;
+	/** subgroup shares (0–1) of the caseload the PDU's imported caseload gives */
+	subgroupShares?: Partial<Record<Subgroup, number>>;
+};
 
 /** Everything the supply-vs-demand model needs, as plain arrays, from the current dataset versions. */
 export interface Baseline {
@@ -12,7 +30,8 @@ export interface Baseline {
 	datasetVersions: Record<string, number>;
 	/** a key that changes whenever any current dataset version changes (for caches) */
 	versionKey: string;
-	pdus: (DemandPdu & { regionName: string; population: number })[];
+	pdus: BaselinePdu[];
+	/** national need shares; a PDU's own (`pdus[i].needShares`) replace them for that PDU */
 	needShares: Map<CrsCategory, number>;
 	needShareNotes: Map<CrsCategory, { measure: string; note: string }>;
 	services: (CoverageService & ServiceRecord)[];
@@ -58,7 +77,7 @@ export async function loadBaseline(db: DB): Promise<Baseline> {
 			])
 			.execute()
 	]);
-	const caseloadOf = new Map(caseloads.map((c) => [c.pduCode, c.caseload]));
+	const caseloadOf = new Map(caseloads.map((c) => [c.pduCode, c]));
 	const sitesOf = new Map<string, { lat: number; lon: number }[]>();
 	for (const site of sites) {
 		if (!site.serviceReference || site.lat === null || site.lon === null) continue;
@@ -70,17 +89,26 @@ export async function loadBaseline(db: DB): Promise<Baseline> {
 	const baseline: Baseline = {
 		datasetVersions: versions,
 		versionKey: key,
-		pdus: pdus.map((p) => {
+		pdus: pdus.map((p): BaselinePdu => {
 			const mine = lads.filter((l) => l.pdu_code === p.code);
 			const weight = (l: (typeof mine)[number]) =>
 				l.population_2021 * (l.coverage === 'part' ? 0.5 : 1);
+			const caseload = caseloadOf.get(p.code);
 			return {
 				code: p.code,
 				name: p.name,
 				regionCode: p.regionCode,
 				regionName: p.regionName,
 				pccAreaIds: p.pccAreas.map((a) => a.id),
-				caseload: caseloadOf.get(p.code) ?? 0,
+				caseload: caseload?.caseload ?? 0,
+				caseloadProvenance: caseload?.provenance ?? 'modelled',
+				caseloadSource: caseload?.source ?? 'no caseload figure: counted as 0',
+				...(caseload?.needShares.length && {
+					needShares: Object.fromEntries(caseload.needShares.map((n) => [n.key, n.share]))
+				}),
+				...(caseload?.subgroups.length && {
+					subgroupShares: Object.fromEntries(caseload.subgroups.map((n) => [n.key, n.share]))
+				}),
 				population: Math.round(mine.reduce((s, l) => s + weight(l), 0)),
 				centroid: weightedCentroid(
 					mine.map((l) => ({ lat: l.pop_centroid_lat, lon: l.pop_centroid_lon, weight: weight(l) }))

@@ -2,7 +2,7 @@ import { CRS_CATEGORIES } from '$lib/domain/categories';
 import { estimateNeeds, type NeedEstimate } from '$lib/domain/caseload';
 import type { Provenance } from '$lib/domain/provenance';
 import type { DB } from '../db';
-import { listCaseloads, listNeedShares } from './demand';
+import { listCaseloads, listNeedShares, needSharesForPdu } from './demand';
 import type { PccAreaRef } from './regions';
 
 export interface PduSummary {
@@ -84,7 +84,10 @@ export interface PduDetail extends PduSummary {
 	splitLads: string | null;
 	lads: PduLad[];
 	caseloadPeriod: string | null;
-	needs: NeedEstimate[];
+	/** e.g. "modelled (the national total shared out by population)" or "published (imported from x.csv, version 2)" */
+	caseloadSource: string | null;
+	/** `imported`: the share was given for this PDU by its caseload file, not the national one */
+	needs: (NeedEstimate & { imported: boolean })[];
 	changes: { change: string; oldName: string; newName: string; date: string; recordedIn: string }[];
 }
 
@@ -146,7 +149,12 @@ export async function findPdu(db: DB, codeOrSlug: string): Promise<PduDetail | u
 			combinedAuthority: l.combined_authority_name
 		})),
 		caseloadPeriod: caseload?.period ?? null,
-		needs: caseload ? estimateNeeds(caseload.caseload, shares, CRS_CATEGORIES) : [],
+		caseloadSource: caseload?.source ?? null,
+		needs: caseload
+			? estimateNeeds(caseload.caseload, needSharesForPdu(shares, caseload), CRS_CATEGORIES).map(
+					(n) => ({ ...n, imported: caseload.needShares.some((s) => s.key === n.category) })
+				)
+			: [],
 		changes: changes.map((c) => ({
 			change: c.change,
 			oldName: c.old_pdu_name,
