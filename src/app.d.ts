@@ -4,6 +4,10 @@ declare global {
 		interface Error {
 			message: string;
 		}
+		interface Locals {
+			/** who is making the request (local mode: the one person at this computer) */
+			user: { name: string };
+		}
 	}
 }
 

@@ -6,7 +6,11 @@ export const init: ServerInit = async () => {
 	await initDatabase();
 };
 
+/** In local mode (the only mode so far) one person uses Landscape, as its administrator. */
+export const LOCAL_USER = { name: 'local administrator' };
+
 export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.user = LOCAL_USER;
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');

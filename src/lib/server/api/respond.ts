@@ -10,6 +10,7 @@ const ERROR_TITLES = {
 	400: 'Bad request',
 	404: 'Not found',
 	405: 'Method not allowed',
+	409: 'Conflict',
 	500: 'Internal server error'
 } as const;
 export type ApiErrorStatus = keyof typeof ERROR_TITLES;

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DB } from '../db';
+import { freshDatabase } from '../testing/fresh-db';
+import { getScenario, getScenarios, postRun, postScenario, putScenario } from './scenarios';
+
+let db: DB;
+beforeAll(async () => {
+	db = (await freshDatabase({ seed: true })).db;
+});
+afterAll(async () => db.destroy());
+
+const TODAY = '2026-11-29';
+const DURHAM = {
+	changes: [
+		{
+			type: 'co-commission',
+			partners: [
+				{
+					name: 'Durham PCC',
+					kind: 'pcc',
+					annualGbp: 400000,
+					category: 'Accommodation',
+					area: { pccArea: 'durham' }
+				}
+			]
+		}
+	]
+};
+
+const post = (body: unknown, type = 'application/json') =>
+	new Request('http://localhost/api', {
+		method: 'POST',
+		headers: { 'content-type': type },
+		body: typeof body === 'string' ? body : JSON.stringify(body)
+	});
+const put = (body: unknown) =>
+	new Request('http://localhost/api', {
+		method: 'PUT',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body)
+	});
+
+async function read(response: Promise<Response> | Response) {
+	const res = await response;
+	expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- shapes are asserted below
+	return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('POST /api/v1/scenarios/run', () => {
+	it("runs the issue's example: Durham PCC's £400,000 adds accommodation places only in its PDU", async () => {
+		const { status, body } = await read(postRun(db, post(DURHAM), TODAY));
+		expect(status).toBe(200);
+		const accommodation = body.pdus.filter(
+			(r: { category: string; subgroup: string }) =>
+				r.category === 'Accommodation' && r.subgroup === 'all'
+		);
+		expect(accommodation.length).toBe(108);
+		const gained = accommodation.filter(
+			(r: { scenario: { places: number }; baseline: { places: number } }) =>
+				r.scenario.places > r.baseline.places
+		);
+		expect(gained.map((r: { pdu: string }) => r.pdu)).toEqual(['N54DUR']);
+		const row = gained[0];
+		for (const k of ['pdu', 'category', 'baseline', 'scenario']) expect(row).toHaveProperty(k);
+		expect(row.scenario.gap).toBeLessThanOrEqual(row.baseline.gap);
+		expect(body.fundingByPartner).toHaveLength(1);
+		expect(body.fundingByPartner[0]).toMatchObject({ name: 'Durham PCC', annualGbp: 400000 });
+		expect(body.fundingByPartner[0].pdus.map((p: { pdu: string }) => p.pdu)).toEqual(['N54DUR']);
+		expect(Array.isArray(body.lots)).toBe(true);
+		expect(Object.keys(body.explanations).length).toBeGreaterThan(0);
+	});
+
+	it('the same body gives the same numbers', async () => {
+		const a = await read(postRun(db, post(DURHAM), TODAY));
+		const b = await read(postRun(db, post(DURHAM), TODAY));
+		expect(b.body).toEqual(a.body);
+	});
+
+	it.each([
+		['not JSON', '{', /body: is not valid JSON/],
+		[
+			'a negative amount',
+			{
+				changes: [
+					{ ...DURHAM.changes[0], partners: [{ ...DURHAM.changes[0]!.partners[0], annualGbp: -1 }] }
+				]
+			},
+			/changes\.0\.partners\.0\.annualGbp/
+		],
+		['an unknown change type', { changes: [{ type: 'magic' }] }, /changes\.0\.type/],
+		['an unknown field', { changes: [], extra: 1 }, /extra|unrecognized/i]
+	])('refuses %s with 400 naming the field', async (_, body, detail) => {
+		const { status, body: answer } = await read(postRun(db, post(body), TODAY));
+		expect(status).toBe(400);
+		expect(Object.keys(answer).sort()).toEqual(['detail', 'error']);
+		expect(answer.detail).toMatch(detail);
+	});
+
+	it('names an unknown PCC area and suggests the nearest', async () => {
+		const body = structuredClone(DURHAM);
+		body.changes[0]!.partners[0]!.area = { pccArea: 'durhm' };
+		const { status, body: answer } = await read(postRun(db, post(body), TODAY));
+		expect(status).toBe(400);
+		expect(answer.detail).toMatch(
+			/changes\.0\.partners\.0\.area\.pccArea: unknown PCC area "durhm"\. Did you mean "durham"\?/
+		);
+	});
+
+	it('wants JSON', async () => {
+		const { status, body } = await read(postRun(db, post('x=1', 'text/plain'), TODAY));
+		expect(status).toBe(400);
+		expect(body.detail).toMatch(/Content-Type: application\/json/);
+	});
+});
+
+describe('saved scenarios', () => {
+	it('creates (201), reads, saves a new version, and refuses a stale save with 409', async () => {
+		const created = await read(
+			postScenario(db, post({ name: 'Durham PCC accommodation', ...DURHAM }), 'sam')
+		);
+		expect(created.status).toBe(201);
+		const id = created.body.id;
+		expect(created.body).toMatchObject({ version: 1, owner: 'sam', url: `/scenarios/${id}` });
+		expect(created.body.datasetVersions).toHaveProperty('probation-regions');
+
+		const list = await read(getScenarios(db));
+		expect(list.body.scenarios.map((s: { id: string }) => s.id)).toContain(id);
+
+		const saved = await read(
+			putScenario(db, id, put({ name: 'Durham v2', baseVersion: 1, ...DURHAM }), 'jo')
+		);
+		expect(saved.status).toBe(200);
+		expect(saved.body).toMatchObject({ version: 2, savedBy: 'jo', name: 'Durham v2' });
+
+		const stale = await read(
+			putScenario(db, id, put({ name: 'Mine', baseVersion: 1, ...DURHAM }), 'sam')
+		);
+		expect(stale.status).toBe(409);
+		expect(stale.body.detail).toMatch(/based on version 1, but jo saved version 2/);
+		expect(stale.body.current).toMatchObject({ version: 2, name: 'Durham v2' });
+
+		const first = await read(getScenario(db, id, new URLSearchParams('version=1')));
+		expect(first.body).toMatchObject({
+			version: 1,
+			currentVersion: 2,
+			name: 'Durham PCC accommodation'
+		});
+		expect(first.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+	});
+
+	it('50 concurrent saves based on the same version: 1 is saved, 49 get 409, nothing is lost', async () => {
+		const created = await read(postScenario(db, post({ name: 'Race', ...DURHAM }), 'sam'));
+		const id = created.body.id;
+		const answers = await Promise.all(
+			Array.from({ length: 50 }, (_, i) =>
+				read(
+					putScenario(db, id, put({ name: `Save ${i}`, baseVersion: 1, ...DURHAM }), `user ${i}`)
+				)
+			)
+		);
+		expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+		expect(answers.filter((a) => a.status === 409)).toHaveLength(49);
+		const now = await read(getScenario(db, id, new URLSearchParams()));
+		expect(now.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+		expect(now.body.name).toBe(answers.find((a) => a.status === 200)!.body.name);
+	});
+
+	it('404 for an unknown scenario or version; 400 for a bad version', async () => {
+		expect((await read(getScenario(db, 'nope', new URLSearchParams()))).status).toBe(404);
+		const created = await read(postScenario(db, post({ name: 'X', changes: [] }), 'sam'));
+		const v9 = await read(getScenario(db, created.body.id, new URLSearchParams('version=9')));
+		expect(v9.status).toBe(404);
+		expect(v9.body.detail).toMatch(/has no version 9/);
+		const bad = await read(getScenario(db, created.body.id, new URLSearchParams('version=x')));
+		expect(bad.status).toBe(400);
+		expect(
+			(await read(putScenario(db, 'nope', put({ name: 'X', baseVersion: 1, changes: [] }), 'sam')))
+				.status
+		).toBe(404);
+	});
+
+	it('a new scenario needs a name', async () => {
+		const { status, body } = await read(postScenario(db, post({ name: ' ', changes: [] }), 'sam'));
+		expect(status).toBe(400);
+		expect(body.detail).toMatch(/^name: /);
+	});
+});
