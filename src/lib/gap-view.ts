@@ -13,7 +13,8 @@ import { assumptionsFor, type GapQuery } from '$lib/gap-query';
 export interface GapBaseline {
 	datasetVersions: Record<string, number>;
 	regions: { code: string; name: string }[];
-	pdus: (DemandPdu & { regionName: string; population: number })[];
+	/** `caseloadSource`: where the PDU's caseload comes from, e.g. "published (imported from x.csv, version 2)" */
+	pdus: (DemandPdu & { regionName: string; population: number; caseloadSource?: string })[];
 	needShares: [CrsCategory, number][];
 	needShareNotes: [CrsCategory, { measure: string; note: string }][];
 	services: CoverageService[];

@@ -16,7 +16,7 @@ export type BaselinePdu = DemandPdu & {
 	regionName: string;
 	population: number;
 	caseloadProvenance: Provenance;
-	/** e.g. "modelled (the national total shared out by population)" or "published (imported from x.csv, version 2)" */
+	/** "modelled" (the shipped figure) or e.g. "published (imported from x.csv, version 2)" */
 	caseloadSource: string;
 	/** need shares (0–1) the PDU's imported caseload gives, replacing the national ones by category */
 	needShares?: Partial<Record<CrsCategory, number>>;

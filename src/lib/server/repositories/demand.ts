@@ -29,8 +29,8 @@ export interface PduCaseload {
 	/** the file the figure was imported from; null for the shipped modelled figure */
 	importedFrom: string | null;
 	/**
-	 * Where the figure comes from, in words: "modelled (the national total shared out by
-	 * population)", or e.g. "published (imported from north-east.csv, version 2)".
+	 * Where the figure comes from, in words: "modelled" (the shipped figure: the national total
+	 * shared out by population), or e.g. "published (imported from north-east.csv, version 2)".
 	 */
 	source: string;
 	/** need shares the imported file gives for this PDU; they replace the national ones */
@@ -46,7 +46,7 @@ export function describeCaseloadSource(c: {
 	datasetVersion: number;
 }): string {
 	return c.importedFrom === null
-		? `${c.provenance} (the national total shared out by population)`
+		? c.provenance
 		: `${c.provenance} (imported from ${c.importedFrom}, version ${c.datasetVersion})`;
 }
 

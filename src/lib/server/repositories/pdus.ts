@@ -84,7 +84,7 @@ export interface PduDetail extends PduSummary {
 	splitLads: string | null;
 	lads: PduLad[];
 	caseloadPeriod: string | null;
-	/** e.g. "modelled (the national total shared out by population)" or "published (imported from x.csv, version 2)" */
+	/** "modelled" (the shipped figure) or e.g. "published (imported from x.csv, version 2)" */
 	caseloadSource: string | null;
 	/** `imported`: the share was given for this PDU by its caseload file, not the national one */
 	needs: (NeedEstimate & { imported: boolean })[];

@@ -316,7 +316,7 @@ describe('importCaseload: a good file', () => {
 			datasetKey: 'caseload',
 			provenance: 'modelled',
 			importedFrom: null,
-			source: 'modelled (the national total shared out by population)',
+			source: 'modelled',
 			needShares: []
 		});
 
@@ -379,7 +379,7 @@ describe('importCaseload: a good file', () => {
 		});
 		const leeds = (await findPdu(db, 'N55LEE'))!;
 		expect(leeds.caseloadProvenance).toBe('modelled');
-		expect(leeds.caseloadSource).toBe('modelled (the national total shared out by population)');
+		expect(leeds.caseloadSource).toBe('modelled');
 	});
 
 	it('is a no-op when the same file is imported again', async () => {
