@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from './run';
 import { changes, makeAssumptions, makeBaseline, SERVICES } from './test-fixtures';
+import type { PartnerArea, ScenarioChangeInput } from './schema';
 import type { ScenarioResult } from './types';
 
 const baseline = makeBaseline();
@@ -15,10 +16,12 @@ function row(result: ScenarioResult, pdu: string, category = 'Accommodation', su
 	return r;
 }
 
-function partner(annualGbp: number, area: object, over: object = {}) {
+type PartnerIn = Extract<ScenarioChangeInput, { type: 'co-commission' }>['partners'][number];
+
+function partner(annualGbp: number, area: PartnerArea, over: Partial<PartnerIn> = {}): PartnerIn {
 	return {
 		name: 'Area PCC',
-		kind: 'pcc' as const,
+		kind: 'pcc',
 		annualGbp,
 		category: 'Accommodation',
 		area,
@@ -164,7 +167,7 @@ describe('co-commissioning: hand-worked region', () => {
 		fc.assert(
 			fc.property(
 				fc.array(fc.integer({ min: 0, max: 500_000_000 }), { minLength: 1, maxLength: 4 }),
-				fc.constantFrom<object>(
+				fc.constantFrom<PartnerArea>(
 					{ region: 'R' },
 					{ pccArea: 'a' },
 					{ pdus: ['P1', 'P3'] },

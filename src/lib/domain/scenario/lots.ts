@@ -160,10 +160,43 @@ export function designLots(
 	});
 	for (const lot of withInclusion.lots) explainLot(explain, lot, a, spec);
 	explainSummary(explain, changeId, withInclusion.summary, withInclusion.lots, spec);
+	if (withoutInclusion)
+		explainSummary(
+			explain,
+			changeId,
+			withoutInclusion.summary,
+			withoutInclusion.lots,
+			spec,
+			'withoutInclusion.'
+		);
 
 	const eligibleIds = new Set(withInclusion.lots.flatMap((l) => l.eligible.map((e) => e.id)));
 	const notKnownIds = new Set(withInclusion.lots.flatMap((l) => l.notKnown.map((e) => e.id)));
 	for (const id of eligibleIds) notKnownIds.delete(id);
+	explain.add(
+		explainId.design(changeId, 'eligibleOrganisations'),
+		'Organisations that could lead a bid for at least one lot',
+		eligibleIds.size,
+		'count',
+		'distinct organisations eligible (alone or leading a consortium) for any lot',
+		withInclusion.lots.map((l) => ({
+			name: l.name,
+			value: l.eligible.length,
+			ref: explainId.lot(changeId, l.id, 'eligible')
+		}))
+	);
+	explain.add(
+		explainId.design(changeId, 'notKnownOrganisations'),
+		'Organisations whose eligibility is not known for any lot they are not eligible for',
+		notKnownIds.size,
+		'count',
+		'distinct organisations not known for some lot and eligible for none',
+		withInclusion.lots.map((l) => ({
+			name: l.name,
+			value: l.notKnown.length,
+			ref: explainId.lot(changeId, l.id, 'notKnown')
+		}))
+	);
 
 	const minInsuranceGbp = relet.eligibility.minInsuranceGbp ?? null;
 	if (minInsuranceGbp !== null)
@@ -635,12 +668,17 @@ function explainSummary(
 	changeId: string,
 	summary: LotSummary,
 	lots: readonly LotRow[],
-	spec: DesignSpec
+	spec: DesignSpec,
+	/** '' for the design as let; 'withoutInclusion.' for the same lots without inclusion measures */
+	prefix = ''
 ) {
+	// Lots without the inclusion measures are not in the result, so their figures are not referenced.
+	const lotRef = (id: string, field: string) =>
+		prefix ? {} : { ref: explainId.lot(changeId, id, field) };
 	const lotValues = lots.map((l) => ({
 		name: l.name,
 		value: l.annualValueGbp,
-		ref: explainId.lot(changeId, l.id, 'annualValueGbp')
+		...lotRef(l.id, 'annualValueGbp')
 	}));
 	const attr = (
 		key: keyof LotSummary['shares'],
@@ -650,7 +688,7 @@ function explainSummary(
 	) => {
 		const r = summary.shares[key];
 		explain.add(
-			explainId.design(changeId, `shares.${key}.valueGbp`),
+			explainId.design(changeId, prefix + `shares.${key}.valueGbp`),
 			`£ a year in lots ${label} could lead`,
 			r.valueGbp,
 			'GBP a year',
@@ -659,7 +697,7 @@ function explainSummary(
 			assumption
 		);
 		explain.add(
-			explainId.design(changeId, `shares.${key}.share`),
+			explainId.design(changeId, prefix + `shares.${key}.share`),
 			`Share of £ in lots ${label} could lead`,
 			r.share,
 			'share',
@@ -668,7 +706,7 @@ function explainSummary(
 				{
 					name: '£ a year in those lots',
 					value: r.valueGbp,
-					ref: explainId.design(changeId, `shares.${key}.valueGbp`)
+					ref: explainId.design(changeId, prefix + `shares.${key}.valueGbp`)
 				},
 				{ name: '£ a year in all lots', value: lots.reduce((s, l) => s + l.annualValueGbp, 0) }
 			]
@@ -689,7 +727,7 @@ function explainSummary(
 		['thresholds.smallIncomeGbp']
 	);
 	explain.add(
-		explainId.design(changeId, 'lotsAtRisk'),
+		explainId.design(changeId, prefix + 'lotsAtRisk'),
 		'Lots at risk of too few bids',
 		summary.lotsAtRisk.length,
 		'count',
@@ -697,13 +735,13 @@ function explainSummary(
 		summary.lotsAtRisk.map((id) => ({
 			name: id,
 			value: 1,
-			ref: explainId.lot(changeId, id, 'atRisk')
+			...lotRef(id, 'atRisk')
 		})),
 		['thresholds.atRiskBelowBids']
 	);
 	const c = summary.costs;
 	explain.add(
-		explainId.design(changeId, 'costs.commissionerGbp'),
+		explainId.design(changeId, prefix + 'costs.commissionerGbp'),
 		'Commissioner’s cost of letting the lots',
 		c.commissionerGbp,
 		'GBP',
@@ -711,11 +749,11 @@ function explainSummary(
 		lots.map((l) => ({
 			name: l.name,
 			value: l.commissionerCostGbp,
-			ref: explainId.lot(changeId, l.id, 'commissionerCostGbp')
+			...lotRef(l.id, 'commissionerCostGbp')
 		}))
 	);
 	explain.add(
-		explainId.design(changeId, 'costs.biddersGbp'),
+		explainId.design(changeId, prefix + 'costs.biddersGbp'),
 		'Bidders’ cost',
 		c.biddersGbp,
 		'GBP',
@@ -723,11 +761,11 @@ function explainSummary(
 		lots.map((l) => ({
 			name: l.name,
 			value: l.bidderCostGbp,
-			ref: explainId.lot(changeId, l.id, 'bidderCostGbp')
+			...lotRef(l.id, 'bidderCostGbp')
 		}))
 	);
 	explain.add(
-		explainId.design(changeId, 'costs.capacityBuildingGbp'),
+		explainId.design(changeId, prefix + 'costs.capacityBuildingGbp'),
 		'Capacity-building fund',
 		c.capacityBuildingGbp,
 		'GBP',
@@ -735,7 +773,7 @@ function explainSummary(
 		[{ name: 'inclusion change', value: spec.inclusion?.id ?? null }]
 	);
 	explain.add(
-		explainId.design(changeId, 'costs.totalGbp'),
+		explainId.design(changeId, prefix + 'costs.totalGbp'),
 		'Total transaction cost',
 		c.totalGbp,
 		'GBP',
@@ -744,24 +782,32 @@ function explainSummary(
 			{
 				name: 'commissioner',
 				value: c.commissionerGbp,
-				ref: explainId.design(changeId, 'costs.commissionerGbp')
+				ref: explainId.design(changeId, prefix + 'costs.commissionerGbp')
 			},
-			{ name: 'bidders', value: c.biddersGbp, ref: explainId.design(changeId, 'costs.biddersGbp') },
+			{
+				name: 'bidders',
+				value: c.biddersGbp,
+				ref: explainId.design(changeId, prefix + 'costs.biddersGbp')
+			},
 			{
 				name: 'capacity building',
 				value: c.capacityBuildingGbp,
-				ref: explainId.design(changeId, 'costs.capacityBuildingGbp')
+				ref: explainId.design(changeId, prefix + 'costs.capacityBuildingGbp')
 			}
 		]
 	);
 	explain.add(
-		explainId.design(changeId, 'costs.perYearGbp'),
+		explainId.design(changeId, prefix + 'costs.perYearGbp'),
 		'Transaction cost a year of the term',
 		c.perYearGbp,
 		'GBP a year',
 		'total transaction cost ÷ term in years',
 		[
-			{ name: 'total', value: c.totalGbp, ref: explainId.design(changeId, 'costs.totalGbp') },
+			{
+				name: 'total',
+				value: c.totalGbp,
+				ref: explainId.design(changeId, prefix + 'costs.totalGbp')
+			},
 			{ name: 'term (years)', value: spec.relet.termYears }
 		]
 	);
@@ -814,6 +860,7 @@ function marketChange(
 		return { afterLow: concentration([...kept, ...values]), afterHigh: concentration(high) };
 	};
 	const withLots = after(lots);
+	const withoutLots = lotsWithout ? after(lotsWithout) : null;
 	const id = (f: string) => explainId.market(spec.changeId, f);
 	const actual = base.marketServices.filter(
 		(s) => s.regionCode === region && s.categories.includes(category) && isActualSpend(s)
@@ -879,6 +926,67 @@ function marketChange(
 		'£ a year of the three largest leads ÷ all',
 		[{ name: 'HHI', value: withLots.afterHigh.hhi, ref: id('afterHigh.hhi') }]
 	);
+	explain.add(
+		id('before.valueGbp'),
+		`£ a year of awards and grants for ${category} in ${region}, now`,
+		before.valueGbp,
+		'GBP a year',
+		'Σ annual value ÷ categories, over awards and grants with a value counted on the planning date',
+		actual.map((s) => ({ name: `${s.name} (${s.reference})`, value: s.annualValueGbp })),
+		['planningDate']
+	);
+	explain.add(
+		id('before.leads'),
+		'Lead providers, now',
+		before.leads.length,
+		'count',
+		'distinct lead organisations (by id, else by name) of those awards and grants',
+		before.leads.map((l) => ({ name: l.name, value: l.valueGbp }))
+	);
+	for (const which of ['afterLow', 'afterHigh'] as const)
+		explain.add(
+			id(`${which}.valueGbp`),
+			'£ a year in scope after',
+			withLots[which].valueGbp,
+			'GBP a year',
+			'£ a year of the services not replaced + £ a year of the new lots',
+			[
+				{ name: 'services not replaced', value: kept.reduce((x, y) => x + y, 0) },
+				{ name: 'new lots', value: lots.reduce((x, l) => x + l.annualValueGbp, 0) }
+			]
+		);
+	if (withoutLots)
+		for (const which of ['afterLow', 'afterHigh'] as const) {
+			const c = withoutLots[which];
+			const label =
+				which === 'afterLow'
+					? 'every new lot a different organisation'
+					: 'one organisation wins every new lot';
+			explain.add(
+				id(`withoutInclusion.${which}.valueGbp`),
+				`£ a year in scope after, without the inclusion measures`,
+				c.valueGbp,
+				'GBP a year',
+				'£ a year of the services not replaced + £ a year of the lots without inclusion measures',
+				[]
+			);
+			explain.add(
+				id(`withoutInclusion.${which}.hhi`),
+				`Concentration after without the inclusion measures, ${label}`,
+				c.hhi,
+				'HHI',
+				'as for the lots with the measures, over the lots without them',
+				[{ name: 'lots', value: lotsWithout!.length }]
+			);
+			explain.add(
+				id(`withoutInclusion.${which}.top3Share`),
+				`Top-3 share after without the inclusion measures, ${label}`,
+				c.top3Share,
+				'share',
+				'£ a year of the three largest leads ÷ all',
+				[{ name: 'HHI', value: c.hhi, ref: id(`withoutInclusion.${which}.hhi`) }]
+			);
+		}
 	return {
 		changeId: spec.changeId,
 		regionCode: region,
@@ -891,6 +999,6 @@ function marketChange(
 		},
 		afterLow: withLots.afterLow,
 		afterHigh: withLots.afterHigh,
-		withoutInclusion: lotsWithout ? after(lotsWithout) : null
+		withoutInclusion: withoutLots
 	};
 }
