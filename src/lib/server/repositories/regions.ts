@@ -1,4 +1,5 @@
 import type { DB } from '../db';
+import { listCaseloads } from './demand';
 
 export interface RegionSummary {
 	code: string;
@@ -23,13 +24,18 @@ export async function listRegionSummaries(db: DB): Promise<RegionSummary[]> {
 			.select(['region_code', (eb) => eb.fn.countAll<number>().as('n')])
 			.groupBy('region_code')
 			.execute(),
-		db
-			.selectFrom('pdu_caseloads as c')
-			.innerJoin('dataset_versions as v', 'v.id', 'c.dataset_version_id')
-			.innerJoin('pdus as p', 'p.code', 'c.pdu_code')
-			.where('v.is_current', '=', 1)
-			.select(['p.region_code', 'c.caseload', 'c.provenance'])
-			.execute(),
+		// One figure per PDU: an imported one where a caseload import covers it, else the modelled one.
+		Promise.all([
+			listCaseloads(db),
+			db.selectFrom('pdus').select(['code', 'region_code']).execute()
+		]).then(([list, codes]) => {
+			const regionOf = new Map(codes.map((p) => [p.code, p.region_code]));
+			return list.map((c) => ({
+				region_code: regionOf.get(c.pduCode),
+				caseload: c.caseload,
+				provenance: c.provenance
+			}));
+		}),
 		db
 			.selectFrom('services as s')
 			.innerJoin('dataset_versions as v', 'v.id', 's.dataset_version_id')

@@ -5,6 +5,7 @@ import type { DB } from '../../db';
 import { listDatasets } from '../../repositories/datasets';
 import { listCaseloads } from '../../repositories/demand';
 import { findPdu } from '../../repositories/pdus';
+import { listRegionSummaries } from '../../repositories/regions';
 import { loadBaseline } from '../../planning/baseline';
 import { freshDatabase } from '../../testing/fresh-db';
 import { findImporter } from '../registry';
@@ -380,6 +381,23 @@ describe('importCaseload: a good file', () => {
 		const leeds = (await findPdu(db, 'N55LEE'))!;
 		expect(leeds.caseloadProvenance).toBe('modelled');
 		expect(leeds.caseloadSource).toBe('modelled');
+	});
+
+	it("counts each PDU once in its region's caseload, and marks the region mixed", async () => {
+		const before = await listRegionSummaries(db);
+		const modelled = await listCaseloads(db);
+		await run('good.csv');
+		const after = await listRegionSummaries(db);
+		const replaced = ['N54DUR', 'N54SUND', 'N54SOT', 'N54NUTY'];
+		const old = modelled
+			.filter((c) => replaced.includes(c.pduCode))
+			.reduce((sum, c) => sum + c.caseload, 0);
+		const northEast = (list: typeof before) => list.find((r) => r.code === 'N54')!;
+		expect(northEast(after).caseload).toBe(
+			northEast(before).caseload - old + 2000 + 1500 + 1800 + 2100
+		);
+		expect(northEast(after).caseloadProvenance).toBe('mixed');
+		expect(after.find((r) => r.code === 'N55')).toEqual(before.find((r) => r.code === 'N55'));
 	});
 
 	it('is a no-op when the same file is imported again', async () => {
