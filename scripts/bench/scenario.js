@@ -33,7 +33,7 @@ function newest(p) {
 }
 
 /** Bundle the scenario model (pure TypeScript; zod stays an import) when the cached copy is stale. */
-async function loadScenarioModel(bundle) {
+export async function loadScenarioModel(bundle) {
 	if (bundle.scenarioModel) return bundle.scenarioModel;
 	const sources = path.join(root, 'src', 'lib', 'domain');
 	if (!fs.existsSync(MODULE) || fs.statSync(MODULE).mtimeMs < newest(sources)) {
@@ -90,7 +90,7 @@ function synthesiseFacts(organisations, services, random) {
 	});
 }
 
-async function loadBaseline(bundle, model) {
+export async function loadScenarioBaseline(bundle, model) {
 	const { db } = await bundle.freshDatabase({ seed: true });
 	try {
 		const gap = await bundle.loadGapBaseline(db);
@@ -200,7 +200,7 @@ export async function runScenarioBench({ runs = 200, log = () => {} } = {}) {
 	ensureCliBuild();
 	const bundle = await import(pathToFileURL(CLI_BUNDLE).href);
 	const model = await loadScenarioModel(bundle);
-	const baseline = await loadBaseline(bundle, model);
+	const baseline = await loadScenarioBaseline(bundle, model);
 	const { changes } = model.scenarioRunBodySchema.parse({ changes: CHANGES });
 	const assumptions = model.resolveScenarioAssumptions(new Date().toISOString().slice(0, 10), {
 		subgroups: [...bundle.SUBGROUPS]

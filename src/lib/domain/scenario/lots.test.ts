@@ -63,6 +63,18 @@ describe('re-let (grants versus contracts): hand-worked region', () => {
 		expect(row(result, 'P4').changed).toBe(false);
 	});
 
+	it('leaves services for one group (a women’s service) to their own lots', () => {
+		const women = makeBaseline({
+			services: [
+				...baseline.services,
+				{ ...baseline.services[0]!, reference: 'W1', sex: 'female', annualValueGbp: 20_000 }
+			]
+		});
+		const r = runScenario(women, changes(relet()), assumptions);
+		expect(r.lots[0]!.replaced.map((s) => s.reference)).toEqual(['S1', 'S2']);
+		expect(row(r, 'P1').scenario.places).toBeCloseTo(74, 9);
+	});
+
 	it('re-lets only the category: the ETE half of a two-category contract goes on', () => {
 		const ete = result.pdus.filter((r) => r.category === 'Education, Training and Employment');
 		expect(ete.every((r) => !r.changed && r.scenario.places === r.baseline.places)).toBe(true);

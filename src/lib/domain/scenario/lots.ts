@@ -53,8 +53,9 @@ interface GeoLot {
 /**
  * Which current services a re-let of a category in a region replaces: the CRS contracts (awards and
  * Refer and Monitor definitions) for the category let at region or PCC-area level in that region,
- * counted on the planning date. A multi-category contract is replaced for this category only.
- * ROIF grants, CFO hubs and other local services go on.
+ * open to everyone, counted on the planning date. A multi-category contract (e.g. Personal
+ * Wellbeing) is replaced for this category only. Services for one group (e.g. Women's Services) are
+ * let as lots of their own and go on, as do ROIF grants, CFO hubs and other local services.
  */
 export function replacedServices(base: ScenarioBase, region: string, category: CrsCategory) {
 	return (base.entriesByCategory.get(category) ?? [])
@@ -63,7 +64,10 @@ export function replacedServices(base: ScenarioBase, region: string, category: C
 			(s) =>
 				s.regionCode === region &&
 				(s.lotLevel === 'region' || s.lotLevel === 'pcc-area') &&
-				(s.recordType === 'award' || s.recordType === 'definition')
+				(s.recordType === 'award' || s.recordType === 'definition') &&
+				s.sex === 'any' &&
+				s.minAge === null &&
+				s.maxAge === null
 		);
 }
 
