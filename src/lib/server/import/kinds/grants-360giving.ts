@@ -230,6 +230,8 @@ const GRANT_PERSON_RULES: readonly PersonFieldRule[] = [
 	{ what: 'a grant to an individual person', test: (c) => c.startsWith('recipientind') },
 	{ what: CONTACT_NAME.what, test: (c) => c.endsWith('contactname') || CONTACT_NAME.test(c) }
 ];
+/** Fields that, under an organisation or a place, describe it rather than a person. */
+const ORGANISATION_FIELDS = new Set(['name', 'streetAddress']);
 /** JSON parents whose `name` and address fields describe an organisation or a place. */
 const PLACE_OR_ORGANISATION = new Set([
 	'recipientOrganization',
@@ -687,7 +689,10 @@ export function grants360Reader(geo: GrantGeography): SupplyReader {
 					if (!parsed.ok) return [];
 					return personFieldsInJson(
 						parsed.value,
-						(path) => path.length >= 2 && PLACE_OR_ORGANISATION.has(path[path.length - 2]!),
+						(path) =>
+							path.length >= 2 &&
+							PLACE_OR_ORGANISATION.has(path[path.length - 2]!) &&
+							ORGANISATION_FIELDS.has(path[path.length - 1]!),
 						GRANT_PERSON_RULES
 					);
 				}
