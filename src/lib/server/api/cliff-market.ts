@@ -372,6 +372,16 @@ export interface MarketReport {
 	provenance: ReturnType<typeof provenanceOf> & { organisations: string };
 }
 
+/** Where the organisation facts behind the market shape come from, in a sentence. */
+function describeOrganisationFacts(
+	organisations: readonly { factSources: readonly string[] }[]
+): string {
+	const imported = organisations.filter((o) => o.factSources.length > 0).length;
+	if (imported === 0)
+		return 'Organisation type as recorded with its basis; income, "by and for" and Welsh status are not recorded for any organisation yet.';
+	return `Organisation type as recorded with its basis; income, type and "by and for" as given in imported supplier lists for ${imported} organisation${imported === 1 ? '' : 's'} (the newest current list wins); Welsh status is not recorded yet.`;
+}
+
 /** The market shape for a region and category, from the current dataset versions. */
 export async function buildMarketReport(db: DB, choice: Choice): Promise<MarketReport> {
 	const [baseline, organisations] = await Promise.all([loadBaseline(db), listOrganisations(db)]);
@@ -406,8 +416,7 @@ export async function buildMarketReport(db: DB, choice: Choice): Promise<MarketR
 		method: MARKET_METHOD,
 		provenance: {
 			...provenanceOf(baseline),
-			organisations:
-				'Organisation type as recorded with its basis; income, "by and for" and Welsh status are not recorded for any organisation yet.'
+			organisations: describeOrganisationFacts(organisations)
 		}
 	};
 }

@@ -1,5 +1,6 @@
 import { importServices, servicesDatasetKey } from './commit';
 import { caseloadImporter } from './kinds/caseload';
+import { organisationsImporter } from './kinds/organisations';
 import { cfoSitesImporter } from './kinds/cfo-sites';
 import { grants360Importer } from './kinds/grants-360giving';
 import { orukImporter } from './kinds/oruk';
@@ -33,6 +34,7 @@ const services: Importer = {
 export const IMPORTERS: Partial<Record<ImportKind, Importer>> = {
 	services,
 	caseload: caseloadImporter,
+	organisations: organisationsImporter,
 	'cfo-sites': cfoSitesImporter,
 	'grants-360giving': grants360Importer,
 	'rm-contracts': rmContractsImporter,
