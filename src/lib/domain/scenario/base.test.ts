@@ -90,7 +90,7 @@ describe('recomputeCategory', () => {
 	it('returns the baseline rows themselves when nothing changes', () => {
 		const base = prepareScenarioBase(makeBaseline(), assumptions);
 		const { rows } = recomputeCategory(base, 'Accommodation', new Set(), [], ['all']);
-		expect(rows.get('all')).toBe(base.rows.get('Accommodation|all'));
+		expect(rows.get('all')).toBe(base.rows('Accommodation', 'all'));
 	});
 
 	it('keeps one prepared base per baseline object until the gap assumptions change', () => {

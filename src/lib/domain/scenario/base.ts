@@ -7,7 +7,7 @@ import {
 	type PreparedCoverage
 } from '../coverage';
 import type { MarketService } from '../market';
-import { SUBGROUPS, type Subgroup } from '../subgroups';
+import type { Subgroup } from '../subgroups';
 import type { ScenarioAssumptions } from './assumptions';
 import type { ScenarioBaseline, ScenarioOrganisation, ScenarioService } from './types';
 
@@ -31,8 +31,8 @@ export interface ScenarioBase {
 	pduIndex: ReadonlyMap<string, number>;
 	/** prepared services by category, in baseline order */
 	entriesByCategory: ReadonlyMap<CrsCategory, readonly PreparedEntry[]>;
-	/** baseline gap rows, indexed like the PDUs, by `rowsKey(category, subgroup)` */
-	rows: ReadonlyMap<string, readonly GapRow[]>;
+	/** baseline gap rows for a category and subgroup, indexed like the PDUs (computed on first use) */
+	rows: (category: CrsCategory, subgroup: Subgroup) => readonly GapRow[];
 	/** 1 where some service or known organisation could deliver the category in the PDU */
 	providerInReach: ReadonlyMap<CrsCategory, Uint8Array>;
 	regionPdus: ReadonlyMap<string, readonly number[]>;
@@ -98,11 +98,16 @@ export function prepareScenarioBase(
 		...prepared,
 		entries: entriesByCategory.get(c)!
 	});
-	const rows = new Map<string, GapRow[]>();
-	for (const c of CRS_CATEGORIES) {
-		const p = categoryPrepared(c);
-		for (const s of SUBGROUPS) rows.set(rowsKey(c, s), computeGaps(p, c, s));
-	}
+	const computed = new Map<string, GapRow[]>();
+	const rows = (c: CrsCategory, s: Subgroup) => {
+		const key = rowsKey(c, s);
+		let hit = computed.get(key);
+		if (!hit) {
+			hit = computeGaps(categoryPrepared(c), c, s);
+			computed.set(key, hit);
+		}
+		return hit;
+	};
 
 	const regionPdus = new Map<string, number[]>();
 	const pccPdus = new Map<string, number[]>();
@@ -211,7 +216,7 @@ export function recomputeCategory(
 		}
 	const rows = new Map<Subgroup, readonly GapRow[]>();
 	if (!any) {
-		for (const s of subgroups) rows.set(s, base.rows.get(rowsKey(category, s))!);
+		for (const s of subgroups) rows.set(s, base.rows(category, s));
 		return { rows, touched };
 	}
 	const entries: PreparedEntry[] = [];
@@ -242,7 +247,7 @@ export function recomputeCategory(
 	};
 	for (const s of subgroups) {
 		const computed = computeGaps(sub, category, s);
-		const out = base.rows.get(rowsKey(category, s))!.slice();
+		const out = base.rows(category, s).slice();
 		subset.forEach((i, k) => {
 			if (touched[i]) out[i] = computed[k]!;
 		});

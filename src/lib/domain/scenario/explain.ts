@@ -30,11 +30,6 @@ export class Explainer {
 		});
 		return id;
 	}
-
-	/** Put ready-made entries in (cached ones are shared, frozen objects). */
-	addAll(entries: readonly ExplainEntry[]) {
-		for (const e of entries) this.entries.push(e);
-	}
 }
 
 /** The explanations of a result by id, for look-ups (build once, e.g. in a `$derived`). */

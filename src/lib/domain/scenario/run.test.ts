@@ -284,9 +284,11 @@ describe('runScenario', () => {
 		expect(runScenario(baseline, [], assumptions).pdus[0]!.scenario.places).toBe(55);
 	});
 
-	it('prepares a base once per baseline: rows for every category and subgroup', () => {
+	it('prepares a base once per baseline: rows for any category and subgroup, providers in reach', () => {
 		const base = prepareScenarioBase(baseline, assumptions);
-		expect(base.rows.size).toBe(CRS_CATEGORIES.length * SUBGROUPS.length);
+		for (const c of CRS_CATEGORIES)
+			for (const s of SUBGROUPS) expect(base.rows(c, s)).toHaveLength(4);
+		expect(base.rows('Accommodation', 'women')).toBe(base.rows('Accommodation', 'women'));
 		expect([...base.providerInReach.get('Accommodation')!]).toEqual([1, 1, 1, 0]);
 		expect([...base.providerInReach.get('Education, Training and Employment')!]).toEqual([
 			1, 1, 0, 1

@@ -72,7 +72,7 @@ export function runScenario(
 	const afterRelet = new Map<string, readonly GapRow[]>();
 	const gapRowsFor = (category: CrsCategory, subgroup: Subgroup) => {
 		const key = rowsKey(category, subgroup);
-		if (!removed.has(category)) return base.rows.get(key)!;
+		if (!removed.has(category)) return base.rows(category, subgroup);
 		let rows = afterRelet.get(key);
 		if (!rows) {
 			rows = recomputeCategory(base, category, removed.get(category)!, added.get(category) ?? [], [
@@ -94,7 +94,10 @@ export function runScenario(
 	// 3. Final rows, for the subgroups asked for plus "all" (the headline).
 	const subgroups: Subgroup[] = [...new Set<Subgroup>(['all', ...assumptions.subgroups])];
 	const pdus = baseline.pdus;
-	const rowsOut: ScenarioPduRow[] = [];
+	// Rows and their explanations go in chunks of one category and subgroup: a chunk no change
+	// reaches is the prepared, frozen one, so a run copies references, not objects.
+	const rowChunks: (readonly ScenarioPduRow[])[] = [];
+	const explainChunks: (readonly ExplainEntry[])[] = [];
 	const headRows = new Map<CrsCategory, { base: readonly GapRow[]; scen: readonly GapRow[] }>();
 	for (const category of CRS_CATEGORIES) {
 		const touchedCategory = removed.has(category) || added.has(category);
@@ -108,28 +111,37 @@ export function runScenario(
 				)
 			: { rows: null, touched: null };
 		for (const subgroup of subgroups) {
-			const baseRows = base.rows.get(rowsKey(category, subgroup))!;
+			const baseRows = base.rows(category, subgroup);
 			const scenRows = rows?.get(subgroup) ?? baseRows;
 			if (subgroup === 'all') headRows.set(category, { base: baseRows, scen: scenRows });
 			if (!assumptions.subgroups.includes(subgroup)) continue;
-			explain.addAll(baselineExplanations(base, category, subgroup));
+			explainChunks.push(baselineExplanations(base, category, subgroup));
 			const unchanged = unchangedExplanations(base, category, subgroup);
 			const unchangedRows = unchangedPduRows(base, category, subgroup);
+			if (touched === null || !touched.includes(1)) {
+				rowChunks.push(unchangedRows);
+				explainChunks.push(unchanged);
+				continue;
+			}
+			const rowsHere = unchangedRows.slice();
+			const explainHere = unchanged.slice();
 			for (let i = 0; i < pdus.length; i++) {
-				if (touched === null || touched[i] !== 1) {
-					rowsOut.push(unchangedRows[i]!);
-					explain.entries.push(unchanged[2 * i]!, unchanged[2 * i + 1]!);
-					continue;
-				}
-				const b = unchangedRows[i]!;
+				if (touched[i] !== 1) continue;
 				const s = scenRows[i]!;
-				rowsOut.push({
-					...b,
+				rowsHere[i] = {
+					...unchangedRows[i]!,
 					scenario: { places: s.places, gap: s.gap, coverage: s.coverage },
 					changed: true
-				});
-				explain.addAll(rowExplanations(s, 'scenario', baseline.datasetVersions, refs));
+				};
+				[explainHere[2 * i], explainHere[2 * i + 1]] = rowExplanations(
+					s,
+					'scenario',
+					baseline.datasetVersions,
+					refs
+				);
 			}
+			rowChunks.push(rowsHere);
+			explainChunks.push(explainHere);
 		}
 	}
 
@@ -190,7 +202,7 @@ export function runScenario(
 		assumptions,
 		datasetVersions: baseline.datasetVersions,
 		changes: withIds,
-		pdus: rowsOut,
+		pdus: ([] as ScenarioPduRow[]).concat(...rowChunks),
 		headline,
 		byCategory,
 		coCommission: co.pduRows,
@@ -198,7 +210,7 @@ export function runScenario(
 		lots: outcomes.map((o) => o.design),
 		market: outcomes.map((o) => o.market),
 		cannotFix: co.cannotFix,
-		explanations: explain.entries,
+		explanations: ([] as ExplainEntry[]).concat(...explainChunks, explain.entries),
 		warnings
 	};
 }
@@ -461,7 +473,7 @@ function unchangedPduRows(
 	const key = `rows|${category}|${subgroup}`;
 	let hit = base.explainCache.get(key) as ScenarioPduRow[] | undefined;
 	if (!hit) {
-		hit = base.rows.get(rowsKey(category, subgroup))!.map((b) => {
+		hit = base.rows(category, subgroup).map((b) => {
 			const measure = Object.freeze({ places: b.places, gap: b.gap, coverage: b.coverage });
 			return Object.freeze({
 				pdu: b.pdu,
@@ -483,8 +495,8 @@ function unchangedPduRows(
 /** Baseline explanations of one category and subgroup, built once per base. */
 function baselineExplanations(base: ScenarioBase, category: CrsCategory, subgroup: Subgroup) {
 	return cached(base, `baseline|${category}|${subgroup}`, () =>
-		base.rows
-			.get(rowsKey(category, subgroup))!
+		base
+			.rows(category, subgroup)
 			.flatMap((row) => rowExplanations(row, 'baseline', base.baseline.datasetVersions))
 	);
 }
@@ -492,7 +504,7 @@ function baselineExplanations(base: ScenarioBase, category: CrsCategory, subgrou
 /** "Unchanged" scenario explanations (places, gap for each PDU in order), built once per base. */
 function unchangedExplanations(base: ScenarioBase, category: CrsCategory, subgroup: Subgroup) {
 	return cached(base, `unchanged|${category}|${subgroup}`, () =>
-		base.rows.get(rowsKey(category, subgroup))!.flatMap((row): ExplainEntry[] =>
+		base.rows(category, subgroup).flatMap((row): ExplainEntry[] =>
 			(['places', 'gap'] as const).map((measure) => {
 				const ref = explainId.pdu(row.pdu, row.category, row.subgroup, 'baseline', measure);
 				return {
