@@ -256,6 +256,9 @@ describe('rm-contracts: reading, with no database', () => {
 		expect(rmFunder('DN671065_BOLTON_FBD', 'L')).toBe(
 			'Greater Manchester Combined Authority (co-commissioned)'
 		);
+		expect(rmFunder('DN671065_WIGAN_PWB', '', 'greater-manchester')).toBe(
+			'Greater Manchester Combined Authority (co-commissioned)'
+		);
 		expect(rmFunder('PRJ_5549', 'F')).toBe('HMPPS (Probation Service)');
 	});
 

@@ -64,9 +64,13 @@ export function categoriesOfContractType(code: string): CrsCategory[] {
 	return [];
 }
 
-/** Who pays: HMPPS, except the Greater Manchester contracts GMCA co-commissions (as the seed says). */
-export function rmFunder(reference: string, regionLetter: string): string {
-	return regionLetter === 'L' && reference.startsWith('DN671065')
+/**
+ * Who pays: HMPPS, except the Greater Manchester contracts (DN671065…) that GMCA co-commissions,
+ * as the seed says. Greater Manchester is R&M region L, and its one PCC area.
+ */
+export function rmFunder(reference: string, regionLetter: string, pccAreaId = ''): string {
+	const greaterManchester = regionLetter === 'L' || pccAreaId === 'greater-manchester';
+	return greaterManchester && reference.startsWith('DN671065')
 		? 'Greater Manchester Combined Authority (co-commissioned)'
 		: 'HMPPS (Probation Service)';
 }
@@ -242,7 +246,7 @@ function mapDefinition(
 		);
 		r.sources.region = 'region';
 	}
-	setCell(r, 'funder', rmFunder(reference, letter.toUpperCase()), '-');
+	setCell(r, 'funder', rmFunder(reference, letter.toUpperCase(), pcc.toLowerCase()), '-');
 
 	const female = booleanAt(r, record, 'allows_female');
 	const male = booleanAt(r, record, 'allows_male');
