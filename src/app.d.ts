@@ -7,6 +7,8 @@ declare global {
 		interface Locals {
 			/** who is making the request (local mode: the one person at this computer) */
 			user: { name: string };
+			/** the X-Request-Id sent, or a new one; logged and returned with the response */
+			requestId: string;
 		}
 	}
 }

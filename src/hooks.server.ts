@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { initDatabase } from '$lib/server/context';
+import { jsonLogs, logJson, requestIdFrom } from '$lib/server/log';
 
 /** Open, migrate and (first time only) seed the database before the first request. */
 export const init: ServerInit = async () => {
@@ -10,8 +11,19 @@ export const init: ServerInit = async () => {
 export const LOCAL_USER = { name: 'local administrator' };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
 	event.locals.user = LOCAL_USER;
+	event.locals.requestId = requestIdFrom(event.request.headers.get('x-request-id'));
 	const response = await resolve(event);
+	response.headers.set('X-Request-Id', event.locals.requestId);
+	if (jsonLogs())
+		logJson('info', 'request', {
+			requestId: event.locals.requestId,
+			method: event.request.method,
+			path: event.url.pathname,
+			status: response.status,
+			ms: Math.round((performance.now() - started) * 10) / 10
+		});
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
@@ -20,8 +32,17 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 /** Log the detail server-side; show the person a plain message with no stack trace. */
 export const handleError: HandleServerError = ({ error, event, status }) => {
-	if (status !== 404)
-		console.error(`Error on ${event.request.method} ${event.url.pathname}:`, error);
+	if (status !== 404) {
+		if (jsonLogs())
+			logJson('error', 'unhandled error', {
+				requestId: event.locals.requestId,
+				method: event.request.method,
+				path: event.url.pathname,
+				status,
+				error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+			});
+		else console.error(`Error on ${event.request.method} ${event.url.pathname}:`, error);
+	}
 	return {
 		message: status === 404 ? 'Page not found' : 'Sorry, there is a problem with the service'
 	};

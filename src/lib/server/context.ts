@@ -33,6 +33,11 @@ export function initDatabase(): Promise<DB> {
 	return ready;
 }
 
+/** The open database, or undefined before start-up has opened it (for readiness checks). */
+export function openedDb(): DB | undefined {
+	return database;
+}
+
 /** The open database; call after `initDatabase` has resolved (hooks.server.ts does so at start-up). */
 export function getDb(): DB {
 	if (!database) throw new Error('The database is not open yet.');

@@ -1,0 +1,44 @@
+import { sql } from 'kysely';
+import type { DB } from './db';
+import { migrations } from './db/migrations';
+
+export interface Readiness {
+	ready: boolean;
+	database: 'reachable' | 'unreachable';
+	/** migrations this build has that the database has not run */
+	pendingMigrations: string[];
+	detail?: string;
+}
+
+/**
+ * Whether this instance can serve: the database answers and has run every migration this build
+ * knows. A load balancer sends traffic only to ready instances.
+ */
+export async function checkReadiness(db: DB | undefined): Promise<Readiness> {
+	if (!db)
+		return {
+			ready: false,
+			database: 'unreachable',
+			pendingMigrations: [],
+			detail: 'the database is not open yet'
+		};
+	try {
+		await sql`select 1`.execute(db);
+	} catch (caught) {
+		return {
+			ready: false,
+			database: 'unreachable',
+			pendingMigrations: [],
+			detail: caught instanceof Error ? caught.message : String(caught)
+		};
+	}
+	// No migration table yet: nothing has run.
+	const executed = await db
+		.selectFrom('kysely_migration' as never)
+		.select('name' as never)
+		.execute()
+		.catch(() => []);
+	const run = new Set(executed.map((r) => (r as { name: string }).name));
+	const pendingMigrations = Object.keys(migrations).filter((m) => !run.has(m));
+	return { ready: pendingMigrations.length === 0, database: 'reachable', pendingMigrations };
+}
