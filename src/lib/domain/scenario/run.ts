@@ -1,6 +1,6 @@
 import { CRS_CATEGORIES, type CrsCategory } from '../categories';
 import type { GapRow } from '../coverage';
-import type { Subgroup } from '../subgroups';
+import { SUBGROUP_DEFINITIONS, type Subgroup } from '../subgroups';
 import type { ScenarioAssumptions } from './assumptions';
 import {
 	recomputeCategory,
@@ -395,6 +395,9 @@ const PLACES_FORMULA =
 const GAP_FORMULA =
 	'need − places, floored at 0; need = caseload × need share × subgroup share (not known when either share is not published)';
 
+const forGroup = (subgroup: Subgroup) =>
+	subgroup === 'all' ? '' : `, ${SUBGROUP_DEFINITIONS[subgroup].label.toLowerCase()}`;
+
 function rowAssumptions(row: GapRow): string[] {
 	return [
 		'planningDate',
@@ -425,7 +428,7 @@ function rowExplanations(
 	return [
 		{
 			id: placesId,
-			label: `${which === 'baseline' ? 'Baseline' : 'Scenario'} places a year, ${row.pduName}, ${row.category}`,
+			label: `${which === 'baseline' ? 'Baseline' : 'Scenario'} places a year, ${row.pduName}, ${row.category}${forGroup(row.subgroup)}`,
 			value: row.places,
 			unit: 'places',
 			formula: PLACES_FORMULA,
@@ -435,7 +438,7 @@ function rowExplanations(
 		},
 		{
 			id: explainId.pdu(row.pdu, row.category, row.subgroup, which, 'gap'),
-			label: `${which === 'baseline' ? 'Baseline' : 'Scenario'} gap, ${row.pduName}, ${row.category}`,
+			label: `${which === 'baseline' ? 'Baseline' : 'Scenario'} gap, ${row.pduName}, ${row.category}${forGroup(row.subgroup)}`,
 			value: row.gap,
 			unit: 'people',
 			formula: GAP_FORMULA,
@@ -509,7 +512,7 @@ function unchangedExplanations(base: ScenarioBase, category: CrsCategory, subgro
 				const ref = explainId.pdu(row.pdu, row.category, row.subgroup, 'baseline', measure);
 				return {
 					id: explainId.pdu(row.pdu, row.category, row.subgroup, 'scenario', measure),
-					label: `Scenario ${measure}, ${row.pduName}, ${row.category}`,
+					label: `Scenario ${measure}, ${row.pduName}, ${row.category}${forGroup(row.subgroup)}`,
 					value: measure === 'places' ? row.places : row.gap,
 					unit: measure === 'places' ? 'places' : 'people',
 					formula: 'unchanged: no change in the scenario reaches this PDU for this category',
