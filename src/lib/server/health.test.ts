@@ -20,7 +20,7 @@ describe('checkReadiness', () => {
 		await migrateToLatest(db);
 		await db
 			.deleteFrom('kysely_migration' as never)
-			.where('name' as never, 'like', '%scenarios%')
+			.where('name' as never, 'like', '%scenarios%' as never)
 			.execute();
 		const answer = await checkReadiness(db);
 		expect(answer.ready).toBe(false);
