@@ -1,4 +1,5 @@
 import { getDb } from '$lib/server/context';
+import { countVersions } from '$lib/server/import/versions';
 import { listDatasets } from '$lib/server/repositories/datasets';
 import { listNeedShares } from '$lib/server/repositories/demand';
 import {
@@ -11,9 +12,14 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
 	const db = getDb();
-	const [datasets, needShares] = await Promise.all([listDatasets(db), listNeedShares(db)]);
+	const [datasets, needShares, versionCounts] = await Promise.all([
+		listDatasets(db),
+		listNeedShares(db),
+		countVersions(db)
+	]);
 	return {
 		datasets,
+		versionCounts,
 		needShares,
 		methods: {
 			caseload: CASELOAD_METHOD,

@@ -16,7 +16,8 @@ import {
 	compareVersions,
 	countVersions,
 	listVersions,
-	rollbackTo
+	rollbackTo,
+	versionsKeepingRows
 } from './versions';
 
 let reference: ServiceReferenceData;
@@ -243,6 +244,15 @@ describe('compareVersions', () => {
 			'national / Dependency and Recovery',
 			'national / Lifestyle and Associates'
 		]);
+	});
+
+	it('knows which versions keep their rows', async () => {
+		await importFixture('services-v2.csv', 24);
+		await emptyVersion('pdus');
+		expect(await versionsKeepingRows(db, KEY)).toEqual(new Set([1, 2]));
+		expect(await versionsKeepingRows(db, 'caseload')).toEqual(new Set([1]));
+		// The seed's geography is not kept per version; a version with no rows has none to keep.
+		expect(await versionsKeepingRows(db, 'pdus')).toEqual(new Set([2]));
 	});
 
 	it('says when a dataset keeps no rows per version (reference geography)', async () => {

@@ -402,6 +402,27 @@ async function assertRowsKept(db: Executor, dataset: DatasetSummary, row: Versio
 	);
 }
 
+/**
+ * The versions whose rows are kept (so they can be compared and rolled back to): those with rows in
+ * VERSIONED_TABLES, and those with none to keep. Reference geography has neither.
+ */
+export async function versionsKeepingRows(db: Executor, datasetKey: string): Promise<Set<number>> {
+	const rows = await versionRows(db, datasetKey);
+	const kept = new Set(rows.filter((r) => r.row_count === 0).map((r) => r.version));
+	const byId = new Map(rows.map((r) => [r.id, r.version]));
+	if (rows.length === 0) return kept;
+	for (const t of VERSIONED_TABLES) {
+		const { rows: found } = await sql<{
+			id: number;
+		}>`select distinct ${sql.ref(t.versionColumn)} as id
+			from ${sql.table(t.table)} where ${sql.ref(t.versionColumn)} in (${sql.join([...byId.keys()])})`.execute(
+			db
+		);
+		for (const f of found) kept.add(byId.get(f.id)!);
+	}
+	return kept;
+}
+
 /** Rows each versioned table holds for one version id. */
 async function storedRowCounts(db: Executor, versionId: number): Promise<Record<string, number>> {
 	const counts: Record<string, number> = {};
