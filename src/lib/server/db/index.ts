@@ -7,6 +7,9 @@ import type { Database } from './schema';
 
 export type DB = Kysely<Database>;
 
+/** The better-sqlite3 connection under each database `openSqlite` opened. */
+const connections = new WeakMap<DB, SQLite.Database>();
+
 /** Open (creating if needed) an embedded SQLite database. `:memory:` gives a private one. */
 export function openSqlite(file: string): DB {
 	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -14,7 +17,18 @@ export function openSqlite(file: string): DB {
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	connections.set(db, sqlite);
+	return db;
+}
+
+/**
+ * The better-sqlite3 connection under a database `openSqlite` opened, for bulk writes (prepared
+ * statements run inside a kysely transaction on the same connection); undefined for any other
+ * database, which then goes through kysely alone.
+ */
+export function sqliteConnectionOf(db: DB): SQLite.Database | undefined {
+	return connections.get(db);
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,9 +1,7 @@
 import path from 'node:path';
-import type { Insertable, Transaction } from 'kysely';
-import { normaliseOrganisationName, resolveOrganisationName } from '$lib/domain/organisations';
+import { normaliseOrganisationName } from '$lib/domain/organisations';
 import type { CellError } from '../csv';
 import type { DB } from '../db';
-import type { Database } from '../db/schema';
 import { describePersonColumns, findPersonColumns, type PersonColumn } from './privacy';
 import {
 	ImportCancelled,
@@ -12,30 +10,47 @@ import {
 	type ImportFile,
 	type ImportKind,
 	type ImportOptions,
+	type ImportProgress,
 	type ImportSummary
 } from './types';
-import { checksumOf, createDatasetVersion, findCurrentVersion } from './versioning';
-import { decodeText, readHeader, readTable } from './read';
+import { checksumOf, findCurrentVersion } from './versioning';
+import { cleanCell, countRows, decodeText, headerKey, readHeader, streamTable } from './read';
 import {
 	SERVICE_COLUMNS,
+	ServicesFileCheck,
 	loadServiceReferenceData,
-	validateServices,
 	type ImportedService,
 	type ServiceReferenceData
 } from './services';
+import { OrganisationResolver, ServiceWriter, type SupplyRow } from './service-writer';
 
-type Trx = Transaction<Database>;
+export type { SupplyRow } from './service-writer';
 
 /** A supply file's rows, mapped onto the one supply model and checked. */
 export interface SupplyRead {
 	rowsRead: number;
-	/** the valid rows; `row` numbers them as messages do; `raw` is kept as the service's source record */
-	rows: { row: number; service: ImportedService; raw: unknown }[];
+	/** the valid rows, in file order, references unique */
+	rows: SupplyRow[];
 	rejected: number;
 	errors: CellError[];
 	warnings?: CellError[];
 	ignoredColumns: string[];
 }
+
+/** How far a read in a stream has got. */
+export interface SupplyReadProgress {
+	rowsRead: number;
+	/** rows in the files, when known (or counted before reading) */
+	rowsTotal: number | null;
+	rejected: number;
+}
+
+/**
+ * Where a read in a stream hands its valid rows, a batch at a time, in file order. It is awaited:
+ * it compares and writes the rows, reports progress, gives the event loop a turn, and throws
+ * ImportCancelled when the import is cancelled.
+ */
+export type SupplyRowSink = (rows: SupplyRow[], progress: SupplyReadProgress) => Promise<void>;
 
 /** A decoded file. */
 export interface TextFile {
@@ -50,12 +65,31 @@ export interface SupplyReader {
 	/** Person-identifying columns or fields, found before any row is read: the file is refused. */
 	personFields(files: readonly TextFile[]): PersonColumn[];
 	read(files: readonly TextFile[], ref: ServiceReferenceData): SupplyRead | Promise<SupplyRead>;
+	/**
+	 * Optional, for large files: read in a stream, handing the valid rows to `sink` as they are
+	 * read and checked instead of returning them all, so neither the rows nor their services are
+	 * all held at once. Resolves with what `read` would return, less the rows. A reader without
+	 * it has the rows `read` returns handed on in batches.
+	 */
+	stream?(
+		files: readonly TextFile[],
+		ref: ServiceReferenceData,
+		sink: SupplyRowSink
+	): Promise<Omit<SupplyRead, 'rows'>>;
 }
 
 export interface SupplyImportOptions extends ImportOptions {
 	/** regions, PDUs, postcodes…; loaded from the database and data/ when not given */
 	reference?: ServiceReferenceData;
 }
+
+/** Rows checked (and written) between two progress reports, turns of the event loop and checks for a cancellation. */
+export const BATCH_ROWS = 2000;
+/**
+ * Rows a read in a stream hands on at a time: few enough that they are compared and written while
+ * still young to the garbage collector, rather than promoted and copied.
+ */
+const HAND_ON_ROWS = 250;
 
 /** `services-<slug>`: the key of the dataset a supply import (of any supply kind) adds a version to. */
 export function servicesDatasetKey(datasetName: string): string {
@@ -72,10 +106,22 @@ export function decodeFiles(files: readonly ImportFile[]): TextFile[] {
 	return files.map((f) => ({ name: f.name, ...decodeText(f.bytes) }));
 }
 
+/** A turn of the event loop: lets progress be sent and a cancellation (a closed request) be seen. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Thrown inside the write transaction to roll it back when the file turns out not to be importable. */
+class NothingWritten extends Error {}
+
 /**
  * Import supply files as a new version of their dataset, in one transaction. Nothing is written
  * when the files are refused (person-level fields), have any invalid row (unless `onlyValidRows`),
  * the import is a dry run or cancelled, or the files are byte for byte the dataset's current version.
+ *
+ * Rows are checked as they are read (readers with `stream`), compared with the current version,
+ * and, in an import, written as they come inside the transaction, which is rolled back if the file
+ * turns out to have an invalid row; so a file is read once and its rows are never all held in
+ * memory. Every BATCH_ROWS rows `onProgress` is called, the event loop gets a turn, and an aborted
+ * `signal` stops the import with ImportCancelled (rolling back whatever the transaction wrote).
  */
 export async function importSupply(
 	db: DB,
@@ -98,6 +144,8 @@ export async function importSupply(
 	const checkCancelled = () => {
 		if (options.signal?.aborted) throw new ImportCancelled();
 	};
+	const progress = (phase: ImportProgress['phase'], rowsDone: number, rowsTotal: number | null) =>
+		options.onProgress?.({ phase, rowsDone, rowsTotal });
 
 	// Data minimisation: decided on the header (or field names) alone, before any row is read.
 	const person = reader.personFields(texts);
@@ -119,60 +167,87 @@ export async function importSupply(
 			unchanged: current.rowCount
 		};
 
-	options.onProgress?.({ phase: 'reading', rowsDone: 0, rowsTotal: null });
+	progress('reading', 0, null);
 	const ref = options.reference ?? (await loadServiceReferenceData(db, options.dataDir));
-	const validated = await reader.read(texts, ref);
 	checkCancelled();
-	summary.rowsRead = validated.rowsRead;
-	summary.accepted = validated.rows.length;
-	summary.rejected = validated.rejected;
-	summary.errors = validated.errors;
-	summary.warnings = validated.warnings ?? [];
-	summary.ignoredColumns = validated.ignoredColumns;
-	options.onProgress?.({
-		phase: 'checking',
-		rowsDone: validated.rowsRead,
-		rowsTotal: validated.rowsRead
-	});
-
 	const organisations = new OrganisationResolver(ref);
-	const previous = current ? await fingerprintsOf(db, current.id) : new Map<string, string>();
-	const seen = new Set<string>();
-	for (const { service } of validated.rows) {
-		seen.add(service.reference);
-		const before = previous.get(service.reference);
-		const after = fingerprint(service, (name) => organisations.canonical(name));
-		if (before === undefined) summary.added++;
-		else if (before === after) summary.unchanged++;
-		else summary.changed++;
-	}
-	summary.removed = [...previous.keys()].filter((r) => !seen.has(r)).length;
-	summary.newOrganisations = organisations.countNew(validated.rows.map((r) => r.service));
-
-	const invalid = validated.errors.length > 0 && !(options.onlyValidRows && summary.accepted > 0);
-	if (invalid) return { ...summary, status: 'invalid' };
-	if (options.dryRun)
-		return { ...summary, status: 'dry-run', version: (current?.version ?? 0) + 1 };
-
-	checkCancelled();
-	const version = await db.transaction().execute((trx) =>
-		writeVersion(trx, {
-			datasetKey,
-			datasetName,
-			file,
-			checksum,
-			rows: validated.rows,
-			rejected: summary.rejected,
-			organisations,
-			options
-		})
+	const comparison = new Comparison(
+		current ? await fingerprintsOf(db, current.id) : null,
+		organisations
 	);
-	options.onProgress?.({
-		phase: 'writing',
-		rowsDone: validated.rows.length,
-		rowsTotal: validated.rows.length
-	});
-	return { ...summary, status: 'imported', version };
+	checkCancelled();
+
+	/** Read every row, comparing each valid one and handing it to `write` (none in a dry run). */
+	const readAll = async (
+		write: ((rows: readonly SupplyRow[]) => Promise<void>) | null
+	): Promise<Omit<SupplyRead, 'rows'>> => {
+		let reported = 0;
+		const sink: SupplyRowSink = async (rows, p) => {
+			for (const { service } of rows) comparison.add(service);
+			// Once a row is invalid the import can only write when the user chose the valid rows.
+			if (write && (p.rejected === 0 || options.onlyValidRows)) await write(rows);
+			if (p.rowsRead - reported < BATCH_ROWS) return;
+			reported = p.rowsRead;
+			progress(write ? 'writing' : 'checking', p.rowsRead, p.rowsTotal);
+			await nextTurn();
+			checkCancelled();
+		};
+		if (reader.stream) return reader.stream(texts, ref, sink);
+		const { rows, ...read } = await reader.read(texts, ref);
+		checkCancelled();
+		for (let i = 0; i < rows.length || i === 0; i += BATCH_ROWS) {
+			const done = Math.min(rows.length, i + BATCH_ROWS);
+			await sink(rows.slice(i, done), {
+				rowsRead: rows.length ? Math.round((read.rowsRead * done) / rows.length) : read.rowsRead,
+				rowsTotal: read.rowsRead,
+				rejected: read.rejected
+			});
+		}
+		return read;
+	};
+	const conclude = (read: Omit<SupplyRead, 'rows'>) => {
+		summary.rowsRead = read.rowsRead;
+		summary.accepted = comparison.count;
+		summary.rejected = read.rejected;
+		summary.errors = read.errors;
+		summary.warnings = read.warnings ?? [];
+		summary.ignoredColumns = read.ignoredColumns;
+		summary.added = comparison.added;
+		summary.changed = comparison.changed;
+		summary.unchanged = comparison.unchanged;
+		summary.removed = comparison.removed;
+		summary.newOrganisations = organisations.newCount;
+		return summary.errors.length > 0 && !(options.onlyValidRows && summary.accepted > 0);
+	};
+
+	if (options.dryRun) {
+		const invalid = conclude(await readAll(null));
+		progress('checking', summary.rowsRead, summary.rowsRead);
+		if (invalid) return { ...summary, status: 'invalid' };
+		return { ...summary, status: 'dry-run', version: (current?.version ?? 0) + 1 };
+	}
+
+	try {
+		const version = await db.transaction().execute(async (trx) => {
+			const writer = await ServiceWriter.open(db, trx, {
+				datasetKey,
+				datasetName,
+				file,
+				checksum,
+				organisations,
+				options
+			});
+			if (conclude(await readAll((rows) => writer.write(rows)))) throw new NothingWritten();
+			await writer.finish(summary.accepted, summary.rejected);
+			progress('writing', summary.rowsRead, summary.rowsRead);
+			checkCancelled();
+			return writer.version;
+		});
+		return { ...summary, status: 'imported', version };
+	} catch (caught) {
+		if (caught instanceof NothingWritten) return { ...summary, status: 'invalid' };
+		throw caught;
+	}
 }
 
 /** The services CSV (the general template every supply source maps onto). */
@@ -181,34 +256,94 @@ export const servicesReader: SupplyReader = {
 	personFields(files) {
 		return files.flatMap((f) => findPersonColumns(readHeader(f.text), SERVICE_COLUMNS));
 	},
-	read(files, ref) {
-		const [only] = files;
-		if (!only || files.length > 1)
-			return {
-				rowsRead: 0,
-				rows: [],
-				rejected: 0,
-				errors: [
-					{
-						file: files[1]?.name ?? '-',
-						row: 0,
-						column: '-',
-						message: 'import one services CSV at a time'
-					}
-				],
-				ignoredColumns: []
-			};
-		const table = readTable(only.text, only.name);
-		const validated = validateServices(table, only.name, ref);
-		return {
-			rowsRead: table.rows.length,
-			rows: validated.rows.map((r) => ({ ...r, raw: table.rows[r.row - 1]! })),
-			rejected: validated.rejected,
-			errors: validated.errors,
-			ignoredColumns: validated.ignoredColumns
-		};
-	}
+	async read(files, ref) {
+		const rows: SupplyRow[] = [];
+		const read = await streamServices(files, ref, async (batch) => {
+			rows.push(...batch);
+		});
+		return { ...read, rows };
+	},
+	stream: streamServices
 };
+
+/** Read a services CSV in a stream (papaparse step mode): each row checked as it is parsed. */
+async function streamServices(
+	files: readonly TextFile[],
+	ref: ServiceReferenceData,
+	sink: SupplyRowSink
+): Promise<Omit<SupplyRead, 'rows'>> {
+	const [only] = files;
+	if (!only || files.length > 1)
+		return {
+			rowsRead: 0,
+			rejected: 0,
+			errors: [
+				{
+					file: files[1]?.name ?? '-',
+					row: 0,
+					column: '-',
+					message: 'import one services CSV at a time'
+				}
+			],
+			ignoredColumns: []
+		};
+	const rowsTotal = countRows(only.text);
+	let check: ServicesFileCheck | null = null;
+	let keys: string[] = [];
+	let batch: SupplyRow[] = [];
+	const handOn = async () => {
+		const rows = batch;
+		batch = [];
+		await sink(rows, {
+			rowsRead: check?.rowsRead ?? 0,
+			rowsTotal,
+			rejected: check?.rejected ?? 0
+		});
+	};
+	await streamTable(
+		only.text,
+		only.name,
+		{
+			header(headers, errors) {
+				check = new ServicesFileCheck(headers, only.name, ref, errors);
+				keys = headers.map(headerKey);
+			},
+			row(fields, row, problems) {
+				const service = check!.row(fields, row, problems);
+				if (service) batch.push({ row, service, raw: new SourceRecord(keys, fields) });
+			}
+		},
+		{ rowsPerPause: HAND_ON_ROWS, pause: handOn }
+	);
+	// An empty file has no header: every required column is missing.
+	const checked: ServicesFileCheck = check ?? new ServicesFileCheck([], only.name, ref);
+	await handOn();
+	checked.finish();
+	return {
+		rowsRead: checked.rowsRead,
+		rejected: checked.rejected,
+		errors: checked.errors,
+		ignoredColumns: checked.ignoredColumns
+	};
+}
+
+/**
+ * A row as the file gives it, keyed by column, kept as the service's source record: serialised
+ * (JSON.stringify calls toJSON) only when written, so a dry run never builds it.
+ */
+class SourceRecord {
+	constructor(
+		private readonly keys: readonly string[],
+		private readonly fields: readonly string[]
+	) {}
+
+	toJSON(): Record<string, string> {
+		const record: Record<string, string> = {};
+		for (let j = 0; j < this.keys.length; j++)
+			if (this.keys[j] !== '') record[this.keys[j]!] = cleanCell(this.fields[j] ?? '');
+		return record;
+	}
+}
 
 /** Import a services CSV as a new version of its dataset (see importSupply). */
 export function importServices(
@@ -219,95 +354,144 @@ export function importServices(
 	return importSupply(db, [{ name: options.fileName, bytes }], options, servicesReader);
 }
 
-/** Organisation names resolved to canonical ones (aliases, then normalised names), else new. */
-class OrganisationResolver {
-	// A file names the same few organisations on many rows: resolve each spelling once.
-	private readonly resolved = new Map<string, string>();
+/**
+ * The file's services compared with the current version's, by reference: added, changed (any
+ * field that matters differs) or unchanged; the current version's references not met are removed.
+ * References are unique among a read's valid rows.
+ */
+class Comparison {
+	count = 0;
+	added = 0;
+	changed = 0;
+	unchanged = 0;
+	private met = 0;
 
-	constructor(private readonly ref: ServiceReferenceData) {}
+	constructor(
+		private readonly previous: ReadonlyMap<string, number> | null,
+		private readonly organisations: OrganisationResolver
+	) {}
 
-	canonical(name: string): string {
-		let canonical = this.resolved.get(name);
-		if (canonical === undefined) {
-			canonical =
-				resolveOrganisationName(name, this.ref.organisationNames, this.ref.aliases) ?? name;
-			this.resolved.set(name, canonical);
+	add(service: ImportedService): void {
+		this.count++;
+		this.organisations.note(service);
+		const before = this.previous?.get(service.reference);
+		if (before === undefined) {
+			this.added++;
+			return;
 		}
-		return canonical;
+		this.met++;
+		if (before === fingerprint(service, (name) => this.organisations.key(name))) this.unchanged++;
+		else this.changed++;
 	}
 
-	countNew(services: readonly ImportedService[]): number {
-		const known = new Set(this.ref.organisationNames.map(normaliseOrganisationName));
-		const fresh = new Set<string>();
-		for (const s of services)
-			for (const name of [...(s.leadProvider ? [s.leadProvider] : []), ...s.subcontractors]) {
-				const canonical = normaliseOrganisationName(this.canonical(name));
-				if (!known.has(canonical)) fresh.add(canonical);
-			}
-		return fresh.size;
+	get removed(): number {
+		return (this.previous?.size ?? 0) - this.met;
 	}
 }
 
-/** What decides whether a service changed between versions, as comparable text. */
-function fingerprint(
-	s: Omit<ImportedService, 'site'> & {
-		site: { postcode: string | null; lat: number; lon: number } | null;
-	},
-	canonical: (name: string) => string
-): string {
-	return JSON.stringify([
-		s.source,
-		s.name,
-		s.mechanism,
-		s.funder,
-		s.leadProvider === null ? null : normaliseOrganisationName(canonical(s.leadProvider)),
-		s.subcontractors.map((n) => normaliseOrganisationName(canonical(n))).sort(),
-		[...s.categories].sort(),
-		s.regionCode,
-		[...s.pccAreaIds].sort(),
-		[...s.pduCodes].sort(),
-		s.lotLevel,
-		s.startDate,
-		s.endDate,
-		s.annualValueGbp,
-		s.totalValueGbp,
-		s.placesPerYear,
-		s.sex,
-		s.minAge,
-		s.maxAge,
-		s.site ? [s.site.postcode, s.site.lat, s.site.lon] : null
-	]);
+/** What `fingerprint` reads of a service (a stored service has no site precision or district). */
+type Fingerprinted = Omit<ImportedService, 'site' | 'reference'> & {
+	site: { postcode: string | null; lat: number; lon: number } | null;
+};
+
+/**
+ * What decides whether a service changed between versions, as a 53-bit hash of comparable text
+ * (organisations by normalised canonical name, lists in order): equal services hash equal; two
+ * that differ hash equal with a chance of 1 in 2^53, so the versions' hashes, not their rows, are
+ * what a comparison keeps in memory.
+ */
+function fingerprint(s: Fingerprinted, organisationKey: (name: string) => string): number {
+	return hash53(
+		JSON.stringify([
+			s.source,
+			s.name,
+			s.mechanism,
+			s.funder,
+			s.leadProvider === null ? null : organisationKey(s.leadProvider),
+			s.subcontractors.map(organisationKey).sort(),
+			[...s.categories].sort(),
+			s.regionCode,
+			[...s.pccAreaIds].sort(),
+			[...s.pduCodes].sort(),
+			s.lotLevel,
+			s.startDate,
+			s.endDate,
+			s.annualValueGbp,
+			s.totalValueGbp,
+			s.placesPerYear,
+			s.sex,
+			s.minAge,
+			s.maxAge,
+			s.site ? [s.site.postcode, s.site.lat, s.site.lon] : null
+		])
+	);
+}
+
+/** cyrb53 (public domain, bryc): a fast 53-bit string hash. */
+function hash53(text: string): number {
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ c, 2654435761);
+		h2 = Math.imul(h2 ^ c, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /** The fingerprints of the services in one dataset version, by reference. */
-async function fingerprintsOf(db: DB, versionId: number): Promise<Map<string, string>> {
-	const services = await db
-		.selectFrom('services as s')
-		.leftJoin('organisations as o', 'o.id', 's.lead_organisation_id')
-		.where('s.dataset_version_id', '=', versionId)
-		.selectAll('s')
-		.select('o.name as lead_name')
-		.execute();
-	if (services.length === 0) return new Map();
-	const byId = <T extends { service_id: number | null }>(rows: T[]) => {
-		const map = new Map<number, T[]>();
-		for (const r of rows)
-			if (r.service_id !== null) map.set(r.service_id, [...(map.get(r.service_id) ?? []), r]);
-		return map;
-	};
+async function fingerprintsOf(db: DB, versionId: number): Promise<Map<string, number>> {
 	const inVersion = db
 		.selectFrom('services')
 		.where('dataset_version_id', '=', versionId)
 		.select('id');
-	const [categories, areas, pdus, subs, sites] = await Promise.all([
-		db.selectFrom('service_categories').where('service_id', 'in', inVersion).selectAll().execute(),
-		db.selectFrom('service_pcc_areas').where('service_id', 'in', inVersion).selectAll().execute(),
-		db.selectFrom('service_pdus').where('service_id', 'in', inVersion).selectAll().execute(),
+	const [services, categories, areas, pdus, subcontractors, sites] = await Promise.all([
+		db
+			.selectFrom('services as s')
+			.leftJoin('organisations as o', 'o.id', 's.lead_organisation_id')
+			.where('s.dataset_version_id', '=', versionId)
+			.select([
+				's.id',
+				's.reference',
+				's.source',
+				's.name',
+				's.mechanism',
+				's.funder',
+				'o.name as lead_name',
+				's.region_code',
+				's.lot_level',
+				's.start_date',
+				's.end_date',
+				's.annual_value_gbp',
+				's.total_value_gbp',
+				's.places_per_year',
+				's.sex',
+				's.min_age',
+				's.max_age'
+			])
+			.execute(),
+		db
+			.selectFrom('service_categories')
+			.where('service_id', 'in', inVersion)
+			.select(['service_id', 'category as value'])
+			.execute(),
+		db
+			.selectFrom('service_pcc_areas')
+			.where('service_id', 'in', inVersion)
+			.select(['service_id', 'pcc_area_id as value'])
+			.execute(),
+		db
+			.selectFrom('service_pdus')
+			.where('service_id', 'in', inVersion)
+			.select(['service_id', 'pdu_code as value'])
+			.execute(),
 		db
 			.selectFrom('service_subcontractors as sc')
 			.innerJoin('organisations as o', 'o.id', 'sc.organisation_id')
 			.where('sc.service_id', 'in', inVersion)
-			.select(['sc.service_id', 'o.name'])
+			.select(['sc.service_id', 'o.name as value'])
 			.execute(),
 		db
 			.selectFrom('sites')
@@ -315,239 +499,60 @@ async function fingerprintsOf(db: DB, versionId: number): Promise<Map<string, st
 			.select(['service_id', 'postcode', 'lat', 'lon'])
 			.execute()
 	]);
-	const [cats, ars, pds, sbs, sts] = [
-		byId(categories),
-		byId(areas),
-		byId(pdus),
-		byId(subs),
-		byId(sites)
-	];
-	const same = (name: string) => name;
-	return new Map(
-		services.map((s) => {
-			const site = sts.get(s.id)?.[0];
-			return [
-				s.reference,
-				fingerprint(
-					{
-						source: s.source as ImportedService['source'],
-						reference: s.reference,
-						name: s.name,
-						mechanism: s.mechanism as ImportedService['mechanism'],
-						funder: s.funder,
-						leadProvider: s.lead_name,
-						subcontractors: (sbs.get(s.id) ?? []).map((x) => x.name),
-						categories: (cats.get(s.id) ?? []).map(
-							(x) => x.category as ImportedService['categories'][number]
-						),
-						regionCode: s.region_code,
-						pccAreaIds: (ars.get(s.id) ?? []).map((x) => x.pcc_area_id),
-						pduCodes: (pds.get(s.id) ?? []).map((x) => x.pdu_code),
-						lotLevel: s.lot_level as ImportedService['lotLevel'],
-						startDate: s.start_date,
-						endDate: s.end_date,
-						annualValueGbp: s.annual_value_gbp,
-						totalValueGbp: s.total_value_gbp,
-						placesPerYear: s.places_per_year,
-						sex: s.sex as ImportedService['sex'],
-						minAge: s.min_age,
-						maxAge: s.max_age,
-						site:
-							site && site.lat !== null && site.lon !== null
-								? { postcode: site.postcode, lat: site.lat, lon: site.lon }
-								: null
-					},
-					same
-				)
-			];
-		})
-	);
-}
-
-interface WriteInput {
-	datasetKey: string;
-	datasetName: string;
-	file: string;
-	checksum: string;
-	rows: { row: number; service: ImportedService; raw: unknown }[];
-	rejected: number;
-	organisations: OrganisationResolver;
-	options: ImportOptions;
-}
-
-/**
- * Write a new current version of the dataset and its services. The previous version stays, marked
- * not current, so its rows remain for history and rollback. Returns the new version number.
- */
-async function writeVersion(trx: Trx, input: WriteInput): Promise<number> {
-	const { datasetKey, file, options } = input;
-	const now = (options.now ?? new Date()).toISOString();
-	const createdBy = options.createdBy ?? 'command line';
-	const provenance = options.provenance ?? 'published';
-	const fileName = path.basename(file);
-
-	const { id: versionId, version } = await createDatasetVersion(trx, {
-		datasetKey,
-		datasetTitle: input.datasetName,
-		description: `Services imported from ${fileName}.`,
-		provenance,
-		fileName,
-		checksum: input.checksum,
-		rowCount: input.rows.length,
-		createdBy,
-		createdAt: now,
-		note:
-			input.rejected > 0
-				? `Imported with ${input.rejected} invalid row${input.rejected === 1 ? '' : 's'} left out, as the user chose`
-				: null
-	});
-
-	const orgIds = new Map<string, number>();
-	for (const o of await trx.selectFrom('organisations').select(['id', 'normalised_name']).execute())
-		orgIds.set(o.normalised_name, o.id);
-	const organisationId = async (name: string): Promise<number> => {
-		const canonical = input.organisations.canonical(name);
-		const k = normaliseOrganisationName(canonical);
-		const known = orgIds.get(k);
-		if (known !== undefined) return known;
-		const { id } = await trx
-			.insertInto('organisations')
-			.values({ name: canonical, normalised_name: k })
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		orgIds.set(k, id);
-		return id;
+	const byService = (rows: readonly { service_id: number; value: string }[]) => {
+		const map = new Map<number, string[]>();
+		for (const r of rows) {
+			const list = map.get(r.service_id);
+			if (list) list.push(r.value);
+			else map.set(r.service_id, [r.value]);
+		}
+		return map;
 	};
-
-	const note = `Imported from ${fileName} by ${createdBy} on ${now.slice(0, 10)} (dataset ${datasetKey} version ${version}); values as given in the file.`;
-	// Organisations first (few), then services and their child rows in multi-row inserts.
-	const leadIds = new Map<string, number>();
-	const subIds = new Map<string, number[]>();
-	for (const { service: s } of input.rows) {
-		if (s.leadProvider) leadIds.set(s.reference, await organisationId(s.leadProvider));
-		const subs = new Set<number>();
-		for (const name of s.subcontractors) subs.add(await organisationId(name));
-		subIds.set(s.reference, [...subs]);
+	const [cats, ars, pds, sbs] = [categories, areas, pdus, subcontractors].map(byService);
+	const siteOf = new Map<number, (typeof sites)[number]>();
+	for (const s of sites)
+		if (s.service_id !== null && !siteOf.has(s.service_id)) siteOf.set(s.service_id, s);
+	// Stored organisations carry their canonical names already.
+	const keys = new Map<string, string>();
+	const organisationKey = (name: string) => {
+		let key = keys.get(name);
+		if (key === undefined) keys.set(name, (key = normaliseOrganisationName(name)));
+		return key;
+	};
+	const fingerprints = new Map<string, number>();
+	for (const s of services) {
+		const site = siteOf.get(s.id);
+		fingerprints.set(
+			s.reference,
+			fingerprint(
+				{
+					source: s.source as ImportedService['source'],
+					name: s.name,
+					mechanism: s.mechanism as ImportedService['mechanism'],
+					funder: s.funder,
+					leadProvider: s.lead_name,
+					subcontractors: sbs!.get(s.id) ?? [],
+					categories: (cats!.get(s.id) ?? []) as ImportedService['categories'],
+					regionCode: s.region_code,
+					pccAreaIds: ars!.get(s.id) ?? [],
+					pduCodes: pds!.get(s.id) ?? [],
+					lotLevel: s.lot_level as ImportedService['lotLevel'],
+					startDate: s.start_date,
+					endDate: s.end_date,
+					annualValueGbp: s.annual_value_gbp,
+					totalValueGbp: s.total_value_gbp,
+					placesPerYear: s.places_per_year,
+					sex: s.sex as ImportedService['sex'],
+					minAge: s.min_age,
+					maxAge: s.max_age,
+					site:
+						site && site.lat !== null && site.lon !== null
+							? { postcode: site.postcode, lat: site.lat, lon: site.lon }
+							: null
+				},
+				organisationKey
+			)
+		);
 	}
-	await insertChunked(
-		trx,
-		'services',
-		input.rows.map(({ service: s, raw }) => ({
-			dataset_version_id: versionId,
-			reference: s.reference,
-			source: s.source,
-			record_type:
-				s.mechanism === 'grant' ? 'grant' : s.lotLevel === 'site' ? 'site-service' : 'service',
-			name: s.name,
-			mechanism: s.mechanism,
-			funder: s.funder,
-			lead_organisation_id: leadIds.get(s.reference) ?? null,
-			contract_type: null,
-			lot_level: s.lotLevel,
-			region_code: s.regionCode,
-			sex: s.sex,
-			min_age: s.minAge,
-			max_age: s.maxAge,
-			award_date: null,
-			start_date: s.startDate,
-			end_date: s.endDate,
-			referral_from: null,
-			referral_until: null,
-			annual_value_gbp: s.annualValueGbp,
-			total_value_gbp: s.totalValueGbp,
-			places_per_year: s.placesPerYear,
-			provenance,
-			provenance_note: note,
-			notes: null,
-			delivery_locations: s.site?.postcode ?? null,
-			source_record: JSON.stringify(raw)
-		}))
-	);
-	// References are unique within a version, so they find the ids just given.
-	const ids = new Map(
-		(
-			await trx
-				.selectFrom('services')
-				.where('dataset_version_id', '=', versionId)
-				.select(['id', 'reference'])
-				.execute()
-		).map((r) => [r.reference, r.id])
-	);
-	const services = input.rows.map(({ service }) => ({
-		id: ids.get(service.reference)!,
-		s: service
-	}));
-	await insertChunked(
-		trx,
-		'service_categories',
-		services.flatMap(({ id, s }) => s.categories.map((category) => ({ service_id: id, category })))
-	);
-	await insertChunked(
-		trx,
-		'service_pcc_areas',
-		services.flatMap(({ id, s }) =>
-			s.pccAreaIds.map((a) => ({ service_id: id, pcc_area_id: a, until: null }))
-		)
-	);
-	await insertChunked(
-		trx,
-		'service_pdus',
-		services.flatMap(({ id, s }) => s.pduCodes.map((code) => ({ service_id: id, pdu_code: code })))
-	);
-	await insertChunked(
-		trx,
-		'service_subcontractors',
-		services.flatMap(({ id, s }) =>
-			(subIds.get(s.reference) ?? []).map((o) => ({ service_id: id, organisation_id: o }))
-		)
-	);
-	await insertChunked(
-		trx,
-		'sites',
-		services.flatMap(({ id, s }) =>
-			s.site
-				? [
-						{
-							dataset_version_id: versionId,
-							reference: s.reference,
-							kind: 'service-site',
-							name: s.name,
-							service_id: id,
-							address: null,
-							postcode: s.site.postcode,
-							lat: s.site.lat,
-							lon: s.site.lon,
-							location_precision: s.site.precision,
-							region_code: s.regionCode,
-							lad_code: s.site.ladCode,
-							gender_provision: null,
-							source_url: null,
-							valid_from: s.startDate,
-							valid_to: s.endDate,
-							note:
-								s.site.precision === 'postcode-district'
-									? `Placed at the centroid of postcode district ${s.site.postcode?.split(' ')[0] ?? ''}`
-									: null
-						}
-					]
-				: []
-		)
-	);
-	return version;
-}
-
-/** Insert rows in multi-row statements, each within SQLite's limit on bound parameters. */
-async function insertChunked<T extends keyof Database & string>(
-	trx: Trx,
-	table: T,
-	rows: readonly Insertable<Database[T]>[]
-): Promise<void> {
-	if (rows.length === 0) return;
-	const perRow = Object.keys(rows[0]!).length;
-	const size = Math.max(1, Math.floor(30_000 / perRow));
-	for (let i = 0; i < rows.length; i += size)
-		await trx
-			.insertInto(table)
-			.values(rows.slice(i, i + size) as never)
-			.execute();
+	return fingerprints;
 }

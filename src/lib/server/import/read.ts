@@ -62,14 +62,7 @@ export function readTable(text: string, file: string): CsvTable {
 	const [headerRow = [], ...data] = parsed.data;
 	const headers = headerRow.map((h) => h.trim());
 	const keys = headers.map(headerKey);
-	const errors: CellError[] = [];
-	const seen = new Set<string>();
-	for (const [i, key] of keys.entries()) {
-		if (key === '') continue;
-		if (seen.has(key))
-			errors.push({ file, row: 0, column: headers[i]!, message: 'this column appears twice' });
-		seen.add(key);
-	}
+	const errors: CellError[] = duplicateColumns(headers, file);
 	for (const e of parsed.errors) {
 		// Papa numbers data rows from 0 including the header; ours count from 1 after it.
 		const row = e.row === undefined ? 0 : e.row;
@@ -86,12 +79,171 @@ export function readTable(text: string, file: string): CsvTable {
 			});
 		const row: Record<string, string> = {};
 		keys.forEach((key, j) => {
-			// A line break inside a quoted field is kept, as \n whatever the file's line endings.
-			if (key !== '') row[key] = (fields[j] ?? '').trim().replace(/\r\n?/g, '\n');
+			if (key !== '') row[key] = cleanCell(fields[j] ?? '');
 		});
 		return row;
 	});
 	return { headers, rows, errors };
+}
+
+/** A cell as read: trimmed, a line break inside a quoted field kept as \n whatever the file's line endings. */
+export function cleanCell(field: string): string {
+	const text = field.trim();
+	return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/** What `streamTable` hands on as it reads. */
+export interface TableHandlers {
+	/** the header row (as written, trimmed) and its problems (a column named twice…), as row 0 */
+	header(headers: string[], errors: CellError[]): void;
+	/**
+	 * One data row: its fields as parsed (untrimmed: see `cleanCell`), its number (from 1 after the
+	 * header, blank lines skipped) and the problems that stop it being read (fields that do not line
+	 * up with the header, a quote never closed).
+	 */
+	row(fields: string[], row: number, problems: CellError[]): void;
+}
+
+export interface StreamOptions {
+	/** rows read between two calls of `pause` */
+	rowsPerPause?: number;
+	/**
+	 * Awaited every `rowsPerPause` rows, with the parse paused: a turn of the event loop lets
+	 * progress be sent and a cancellation be seen. A throw stops the read and rejects with it.
+	 */
+	pause?: (rowsRead: number) => Promise<void>;
+}
+
+/** Large strings are handed to papaparse in slices of this many characters. */
+const STREAM_CHUNK_CHARS = 1 << 20;
+
+/**
+ * Read CSV text a row at a time (papaparse in step mode, over 1M-character slices), handing each
+ * row to `handlers` as it is parsed, so no table of every row is built and a large file is checked
+ * as it is read. Rows are read as `readTable` reads them: blank lines are skipped; a row whose
+ * field count differs from the header's, or with a quote never closed, comes with a problem.
+ * Resolves with the number of data rows read.
+ */
+export function streamTable(
+	text: string,
+	file: string,
+	handlers: TableHandlers,
+	options: StreamOptions = {}
+): Promise<{ rowsRead: number }> {
+	const { rowsPerPause = 2000, pause } = options;
+	return new Promise((resolve, reject) => {
+		let width = -1; // fields in the header; -1 until it is read
+		let rowsRead = 0;
+		let failed = false;
+		const fail = (caught: unknown) => {
+			failed = true;
+			reject(caught instanceof Error ? caught : new Error(String(caught)));
+		};
+		const problemsOf = (errors: Papa.ParseError[], row: number): CellError[] =>
+			errors.map((e) => ({ file, row, column: '-', message: describePapaError(e) }));
+		Papa.parse<string[]>(text, {
+			chunkSize: STREAM_CHUNK_CHARS,
+			step(results, parser) {
+				if (failed) return parser.abort();
+				try {
+					const fields = results.data;
+					// A blank line is skipped, unless the parser found a problem in it.
+					if (results.errors.length === 0 && isBlank(fields)) return;
+					if (width < 0) {
+						const headers = fields.map((h) => h.trim());
+						width = headers.length;
+						handlers.header(headers, [
+							...duplicateColumns(headers, file),
+							...problemsOf(results.errors, 0)
+						]);
+						return;
+					}
+					rowsRead++;
+					const problems = problemsOf(results.errors, rowsRead);
+					if (fields.length !== width)
+						problems.push({
+							file,
+							row: rowsRead,
+							column: '-',
+							message: `has ${fields.length} fields but the header has ${width}`
+						});
+					handlers.row(fields, rowsRead, problems);
+					if (pause && rowsRead % rowsPerPause === 0) {
+						parser.pause();
+						pause(rowsRead).then(() => parser.resume(), fail);
+					}
+				} catch (caught) {
+					fail(caught); // before abort, which calls complete
+					parser.abort();
+				}
+			},
+			complete() {
+				if (!failed) resolve({ rowsRead });
+			}
+		});
+	});
+}
+
+function isBlank(fields: readonly string[]): boolean {
+	for (const f of fields) if (f.length > 0 && f.trim() !== '') return false;
+	return true;
+}
+
+function duplicateColumns(headers: readonly string[], file: string): CellError[] {
+	const errors: CellError[] = [];
+	const seen = new Set<string>();
+	for (const header of headers) {
+		const key = headerKey(header);
+		if (key === '') continue;
+		if (seen.has(key))
+			errors.push({ file, row: 0, column: header, message: 'this column appears twice' });
+		seen.add(key);
+	}
+	return errors;
+}
+
+/**
+ * The rows after the header, counted before they are read (for a progress bar's total): line
+ * breaks outside quoted fields, blank lines left out. It is the number `streamTable` reads unless
+ * a line holds only commas or empty quotes, or line breaks are lone carriage returns.
+ */
+export function countRows(text: string): number {
+	let lines = 0;
+	let i = 0;
+	const n = text.length;
+	let quote = text.indexOf('"');
+	while (i < n) {
+		let end = text.indexOf('\n', i);
+		if (end === -1) end = n;
+		if (quote !== -1 && quote < i) quote = text.indexOf('"', i);
+		// A quoted field on this line may hold line breaks: skip to its closing quote.
+		while (quote !== -1 && quote < end) {
+			let close = text.indexOf('"', quote + 1);
+			while (close !== -1 && text.charCodeAt(close + 1) === 34)
+				close = text.indexOf('"', close + 2);
+			if (close === -1) {
+				end = n;
+				quote = -1;
+				break;
+			}
+			if (close >= end) {
+				end = text.indexOf('\n', close);
+				if (end === -1) end = n;
+			}
+			quote = text.indexOf('"', close + 1);
+		}
+		if (!isBlankLine(text, i, end)) lines++;
+		i = end + 1;
+	}
+	return Math.max(0, lines - 1);
+}
+
+function isBlankLine(text: string, from: number, to: number): boolean {
+	for (let j = from; j < to; j++) {
+		const c = text.charCodeAt(j);
+		if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return false;
+	}
+	return true;
 }
 
 function describePapaError(e: Papa.ParseError): string {

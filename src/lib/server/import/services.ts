@@ -22,6 +22,7 @@ import { defaultDataDir } from '../seed';
 import { postcodeDistrictRow } from '../seed/files';
 import { LadLocator } from '../seed/locate';
 import {
+	cleanCell,
 	headerKey,
 	parseDate,
 	parseMoney,
@@ -183,6 +184,8 @@ const key = (text: string) =>
 export class NameIndex<T> {
 	private readonly byKey = new Map<string, T>();
 	private readonly candidates: SuggestionCandidate[] = [];
+	// Files name the same few regions or PDUs on many rows, misspelt ones too: look each up once.
+	private readonly found = new Map<string, CellResult<T>>();
 
 	constructor(
 		private readonly what: string,
@@ -198,6 +201,15 @@ export class NameIndex<T> {
 	}
 
 	find(raw: string): CellResult<T> {
+		let result = this.found.get(raw);
+		if (result === undefined) {
+			result = this.lookUp(raw);
+			if (this.found.size < MEMO_LIMIT) this.found.set(raw, result);
+		}
+		return result;
+	}
+
+	private lookUp(raw: string): CellResult<T> {
 		const found = this.byKey.get(key(raw));
 		if (found !== undefined) return { ok: true, value: found };
 		const guess = suggestNearest(raw, this.candidates);
@@ -208,7 +220,24 @@ export class NameIndex<T> {
 	}
 }
 
+/** Distinct cell texts remembered per column: enough for any real file's regions, dates and amounts. */
+const MEMO_LIMIT = 20_000;
+
+/** A cell parser that parses each distinct text once (its results are shared, so never mutated). */
+function memo<T>(parse: (raw: string) => CellResult<T>): (raw: string) => CellResult<T> {
+	const results = new Map<string, CellResult<T>>();
+	return (raw) => {
+		let result = results.get(raw);
+		if (result === undefined) {
+			result = parse(raw);
+			if (results.size < MEMO_LIMIT) results.set(raw, result);
+		}
+		return result;
+	};
+}
+
 function list(raw: string): string[] {
+	if (!raw.includes(';')) return [raw]; // one item, already trimmed
 	return raw
 		.split(';')
 		.map((s) => s.trim())
@@ -229,11 +258,26 @@ const SEX_SPELLINGS: Record<SexEligibility, string[]> = {
 	male: ['male', 'men', 'man', 'm']
 };
 
+/** A problem with one cell of a row, by template column. */
+export interface RowIssue {
+	column: ServiceColumn;
+	message: string;
+}
+
+export type ServiceRowResult =
+	{ ok: true; service: ImportedService } | { ok: false; issues: RowIssue[] };
+
 /**
- * The zod schema of one row (keyed by column), checked against the reference data. Each problem is
- * an issue on its column; a name that is not known suggests the nearest known one.
+ * The check of one row, given its cells by template column (missing: not given), against the
+ * reference data. Each problem is an issue on its column; a name that is not known suggests the
+ * nearest known one. Cells are checked first, in template order; only a row whose every cell reads
+ * is checked as a whole (categories given, both of lat and lon, dates and ages in order, PDUs and
+ * PCC areas in the region, some geography). Plain functions rather than a zod schema per row, and
+ * each distinct cell text is parsed once, because a file can have 100,000 rows.
  */
-export function serviceRowSchema(ref: ServiceReferenceData) {
+export function serviceRowChecker(
+	ref: ServiceReferenceData
+): (cell: (column: ServiceColumn) => string | undefined) => ServiceRowResult {
 	const regions = new NameIndex(
 		'a probation region (give its name, nDelius code such as N54, or Refer and Monitor letter such as A)',
 		ref.regions,
@@ -271,44 +315,12 @@ export function serviceRowSchema(ref: ServiceReferenceData) {
 		(m) => [m.replace('-', ' '), m.replace('-', '')]
 	);
 
-	/** a column whose cell, when not blank, must parse */
-	const cell = <T>(parse: (raw: string) => CellResult<T>) =>
-		z
-			.string()
-			.optional()
-			.transform((raw, ctx): T | null => {
-				const text = (raw ?? '').trim();
-				if (text === '') return null;
-				const result = parse(text);
-				if (result.ok) return result.value;
-				ctx.addIssue({ code: 'custom', message: result.message });
-				return z.NEVER;
-			});
-	const required = <T>(parse: (raw: string) => CellResult<T>, what: string) =>
-		cell(parse).transform((value, ctx): T => {
-			if (value !== null) return value;
-			ctx.addIssue({ code: 'custom', message: `${what} is required` });
-			return z.NEVER;
-		});
-	/** a `;`-separated list whose every item must parse; all misses are reported together */
-	const many = <T>(find: (raw: string) => CellResult<T>) =>
-		z
-			.string()
-			.optional()
-			.transform((raw, ctx): T[] => {
-				const found: T[] = [];
-				for (const item of list(raw ?? '')) {
-					const result = find(item);
-					if (result.ok) {
-						if (!found.includes(result.value)) found.push(result.value);
-					} else ctx.addIssue({ code: 'custom', message: result.message });
-				}
-				return found;
-			});
-	const text = (max: number) => (raw: string) =>
-		raw.length <= max
-			? ({ ok: true, value: raw } as const)
-			: ({ ok: false, message: `is longer than ${max} characters` } as const);
+	const text =
+		(max: number) =>
+		(raw: string): CellResult<string> =>
+			raw.length <= max
+				? { ok: true, value: raw }
+				: { ok: false, message: `is longer than ${max} characters` };
 	const wholeNumber = (min: number, max: number) => (raw: string) => {
 		const n = parseNumber(raw);
 		if (!n.ok) return n;
@@ -351,102 +363,160 @@ export function serviceRowSchema(ref: ServiceReferenceData) {
 			? { ok: true, value: found }
 			: { ok: false, message: `'${raw}' is not one of 'any', 'female', 'male'` };
 	};
+	const category = (raw: string): CellResult<CrsCategory> => {
+		const parsed = parseCategory(raw);
+		return parsed ? { ok: true, value: parsed } : categories.find(raw);
+	};
 
-	return z
-		.object({
-			source: required((r) => sources.find(r), 'the supply source'),
-			reference: required(text(100), 'a reference'),
-			name: required(text(300), 'the service name'),
-			mechanism: required((r) => mechanisms.find(r), 'the mechanism'),
-			funder: cell(text(300)),
-			lead_provider: cell(text(300)),
-			subcontractors: many((r) => text(300)(r)),
-			categories: many((r) => {
-				const parsed = parseCategory(r);
-				return parsed ? { ok: true, value: parsed } : categories.find(r);
-			}),
-			region: cell((r) => regions.find(r)),
-			pcc_areas: many((r) => pccAreas.find(r)),
-			pdus: many((r) => pdus.find(r)),
-			site_postcode: cell(outcode),
-			lat: cell(decimalIn(49.8, 60.9, 'latitude')),
-			lon: cell(decimalIn(-8.7, 1.8, 'longitude')),
-			start_date: cell(parseDate),
-			end_date: cell(parseDate),
-			annual_value_gbp: cell(parseMoney),
-			total_value_gbp: cell(parseMoney),
-			places_per_year: cell(placesPerYear),
-			sex: cell(sex),
-			min_age: cell(wholeNumber(0, 120)),
-			max_age: cell(wholeNumber(0, 120))
-		})
-		.transform((r, ctx): ImportedService => {
-			const issue = (column: ServiceColumn, message: string) =>
-				ctx.addIssue({ code: 'custom', path: [column], message });
-			if (r.categories.length === 0) issue('categories', 'at least one CRS category is required');
-			if ((r.lat === null) !== (r.lon === null))
-				issue(r.lat === null ? 'lat' : 'lon', 'give both lat and lon, or neither');
-			if (r.start_date && r.end_date && r.end_date < r.start_date)
-				issue('end_date', `ends (${r.end_date}) before it starts (${r.start_date})`);
-			if (r.min_age !== null && r.max_age !== null && r.max_age < r.min_age)
-				issue('max_age', `is below min_age (${r.min_age})`);
+	const parse = {
+		source: (r: string) => sources.find(r),
+		reference: text(100),
+		name: text(300),
+		mechanism: (r: string) => mechanisms.find(r),
+		text300: text(300),
+		category: memo(category),
+		region: (r: string) => regions.find(r),
+		pccArea: (r: string) => pccAreas.find(r),
+		pdu: (r: string) => pdus.find(r),
+		outcode,
+		lat: decimalIn(49.8, 60.9, 'latitude'),
+		lon: decimalIn(-8.7, 1.8, 'longitude'),
+		date: memo(parseDate),
+		money: memo(parseMoney),
+		places: memo(placesPerYear),
+		sex: memo(sex),
+		age: memo(wholeNumber(0, 120))
+	};
 
-			let site: ImportedSite | null = null;
-			if (r.lat !== null && r.lon !== null)
-				site = {
-					postcode: r.site_postcode?.postcode ?? null,
-					lat: r.lat,
-					lon: r.lon,
-					precision: 'exact',
-					ladCode: null
-				};
-			else if (r.site_postcode) {
-				const centroid = ref.outcodes.get(r.site_postcode.outcode)!;
-				site = {
-					postcode: r.site_postcode.postcode,
-					...centroid,
-					precision: 'postcode-district',
-					ladCode: null
-				};
+	return (cellOf) => {
+		const issues: RowIssue[] = [];
+		const textOf = (column: ServiceColumn) => cleanCell(cellOf(column) ?? '');
+		/** a column whose cell, when not blank, must parse */
+		const cell = <T>(
+			column: ServiceColumn,
+			read: (raw: string) => CellResult<T>,
+			required?: string
+		): T | null => {
+			const raw = textOf(column);
+			if (raw === '') {
+				if (required) issues.push({ column, message: `${required} is required` });
+				return null;
 			}
-			if (site) site.ladCode = ref.locateLad(site.lon, site.lat) ?? null;
+			const result = read(raw);
+			if (result.ok) return result.value;
+			issues.push({ column, message: result.message });
+			return null;
+		};
+		/** a `;`-separated list whose every item must parse; all misses are reported together */
+		const many = <T>(column: ServiceColumn, find: (raw: string) => CellResult<T>): T[] => {
+			const found: T[] = [];
+			const raw = textOf(column);
+			if (raw === '') return found;
+			for (const item of list(raw)) {
+				const result = find(item);
+				if (result.ok) {
+					if (!found.includes(result.value)) found.push(result.value);
+				} else issues.push({ column, message: result.message });
+			}
+			return found;
+		};
 
-			// The region: as given, else the one region all the named PDUs, PCC areas or the site lie in.
-			const regionsOf = new Set([
-				...r.pdus.map((p) => p.regionCode),
-				...r.pcc_areas.map((p) => p.regionCode)
-			]);
-			let regionCode = r.region?.code ?? null;
-			if (regionCode) {
-				for (const p of r.pcc_areas)
-					if (p.regionCode !== regionCode)
-						issue('pcc_areas', `'${p.name}' is not in ${r.region!.name}`);
-				for (const p of r.pdus)
-					if (p.regionCode !== regionCode) issue('pdus', `'${p.name}' is not in ${r.region!.name}`);
-			} else if (regionsOf.size === 1) regionCode = [...regionsOf][0]!;
-			else if (regionsOf.size === 0 && site?.ladCode)
-				regionCode = ref.ladRegions.get(site.ladCode) ?? null;
+		const r = {
+			source: cell('source', parse.source, 'the supply source'),
+			reference: cell('reference', parse.reference, 'a reference'),
+			name: cell('name', parse.name, 'the service name'),
+			mechanism: cell('mechanism', parse.mechanism, 'the mechanism'),
+			funder: cell('funder', parse.text300),
+			lead_provider: cell('lead_provider', parse.text300),
+			subcontractors: many('subcontractors', parse.text300),
+			categories: many('categories', parse.category),
+			region: cell('region', parse.region),
+			pcc_areas: many('pcc_areas', parse.pccArea),
+			pdus: many('pdus', parse.pdu),
+			site_postcode: cell('site_postcode', parse.outcode),
+			lat: cell('lat', parse.lat),
+			lon: cell('lon', parse.lon),
+			start_date: cell('start_date', parse.date),
+			end_date: cell('end_date', parse.date),
+			annual_value_gbp: cell('annual_value_gbp', parse.money),
+			total_value_gbp: cell('total_value_gbp', parse.money),
+			places_per_year: cell('places_per_year', parse.places),
+			sex: cell('sex', parse.sex),
+			min_age: cell('min_age', parse.age),
+			max_age: cell('max_age', parse.age)
+		};
+		if (issues.length > 0) return { ok: false, issues };
 
-			const lotLevel: LotLevel | undefined =
-				r.pdus.length > 0
-					? 'pdu'
-					: r.pcc_areas.length > 0
-						? 'pcc-area'
-						: r.region
-							? 'region'
-							: site
-								? 'site'
-								: undefined;
-			if (!lotLevel)
-				issue(
-					'region',
-					'the service has no geography: give a region, pcc_areas, pdus, or a site (site_postcode or lat and lon)'
-				);
-			return {
-				source: r.source,
-				reference: r.reference,
-				name: r.name,
-				mechanism: r.mechanism,
+		// Every cell reads: now the row as a whole.
+		const issue = (column: ServiceColumn, message: string) => issues.push({ column, message });
+		if (r.categories.length === 0) issue('categories', 'at least one CRS category is required');
+		if ((r.lat === null) !== (r.lon === null))
+			issue(r.lat === null ? 'lat' : 'lon', 'give both lat and lon, or neither');
+		if (r.start_date && r.end_date && r.end_date < r.start_date)
+			issue('end_date', `ends (${r.end_date}) before it starts (${r.start_date})`);
+		if (r.min_age !== null && r.max_age !== null && r.max_age < r.min_age)
+			issue('max_age', `is below min_age (${r.min_age})`);
+
+		let site: ImportedSite | null = null;
+		if (r.lat !== null && r.lon !== null)
+			site = {
+				postcode: r.site_postcode?.postcode ?? null,
+				lat: r.lat,
+				lon: r.lon,
+				precision: 'exact',
+				ladCode: null
+			};
+		else if (r.site_postcode) {
+			const centroid = ref.outcodes.get(r.site_postcode.outcode)!;
+			site = {
+				postcode: r.site_postcode.postcode,
+				lat: centroid.lat,
+				lon: centroid.lon,
+				precision: 'postcode-district',
+				ladCode: null
+			};
+		}
+		if (site) site.ladCode = ref.locateLad(site.lon, site.lat) ?? null;
+
+		// The region: as given, else the one region all the named PDUs, PCC areas or the site lie in.
+		const regionsOf = new Set([
+			...r.pdus.map((p) => p.regionCode),
+			...r.pcc_areas.map((p) => p.regionCode)
+		]);
+		let regionCode = r.region?.code ?? null;
+		if (r.region) {
+			for (const p of r.pcc_areas)
+				if (p.regionCode !== r.region.code)
+					issue('pcc_areas', `'${p.name}' is not in ${r.region.name}`);
+			for (const p of r.pdus)
+				if (p.regionCode !== r.region.code) issue('pdus', `'${p.name}' is not in ${r.region.name}`);
+		} else if (regionsOf.size === 1) regionCode = [...regionsOf][0]!;
+		else if (regionsOf.size === 0 && site?.ladCode)
+			regionCode = ref.ladRegions.get(site.ladCode) ?? null;
+
+		const lotLevel: LotLevel | undefined =
+			r.pdus.length > 0
+				? 'pdu'
+				: r.pcc_areas.length > 0
+					? 'pcc-area'
+					: r.region
+						? 'region'
+						: site
+							? 'site'
+							: undefined;
+		if (!lotLevel)
+			issue(
+				'region',
+				'the service has no geography: give a region, pcc_areas, pdus, or a site (site_postcode or lat and lon)'
+			);
+		if (issues.length > 0) return { ok: false, issues };
+		return {
+			ok: true,
+			service: {
+				source: r.source!,
+				reference: r.reference!,
+				name: r.name!,
+				mechanism: r.mechanism!,
 				funder: r.funder,
 				leadProvider: r.lead_provider,
 				subcontractors: r.subcontractors,
@@ -455,7 +525,7 @@ export function serviceRowSchema(ref: ServiceReferenceData) {
 				pccAreaIds: r.pcc_areas.map((p) => p.id),
 				pduCodes: r.pdus.map((p) => p.code),
 				site,
-				lotLevel: lotLevel ?? 'region',
+				lotLevel: lotLevel!,
 				startDate: r.start_date,
 				endDate: r.end_date,
 				annualValueGbp: r.annual_value_gbp,
@@ -464,8 +534,34 @@ export function serviceRowSchema(ref: ServiceReferenceData) {
 				sex: r.sex ?? 'any',
 				minAge: r.min_age,
 				maxAge: r.max_age
-			};
-		});
+			}
+		};
+	};
+}
+
+/**
+ * The zod schema of one row (keyed by column), checked against the reference data: the row
+ * checker at a zod boundary, for readers that map other files onto the template. Each problem is
+ * an issue on its column.
+ */
+export function serviceRowSchema(ref: ServiceReferenceData) {
+	const check = serviceRowChecker(ref);
+	return z.record(z.string(), z.unknown()).transform((cells, ctx): ImportedService => {
+		let typed = true;
+		for (const column of SERVICE_COLUMNS) {
+			const value = cells[column];
+			if (value !== undefined && typeof value !== 'string') {
+				ctx.addIssue({ code: 'custom', path: [column], message: 'must be text' });
+				typed = false;
+			}
+		}
+		if (!typed) return z.NEVER;
+		const result = check((column) => cells[column] as string | undefined);
+		if (result.ok) return result.service;
+		for (const i of result.issues)
+			ctx.addIssue({ code: 'custom', path: [i.column], message: i.message });
+		return z.NEVER;
+	});
 }
 
 export interface ValidatedServices {
@@ -479,6 +575,131 @@ export interface ValidatedServices {
 }
 
 /**
+ * A services file checked a row at a time, as it is read. The header is checked first (missing or
+ * misspelt columns, columns not in the template); a file whose header is wrong has every row
+ * rejected unchecked. Then each row, and references repeated within the file.
+ */
+export class ServicesFileCheck {
+	readonly errors: CellError[];
+	readonly ignoredColumns: string[] = [];
+	/** a problem with the file as a whole (row 0): no row is checked */
+	readonly fileLevel: boolean;
+	rowsRead = 0;
+	accepted = 0;
+	/** template column → its index among the file's headers (-1: not in the file) */
+	private readonly index: Record<ServiceColumn, number>;
+	private readonly columns = new Map<string, string>(); // key → header as written
+	private readonly firstRowOf = new Map<string, number>();
+	private readonly check: ReturnType<typeof serviceRowChecker>;
+	/** the row being checked, and its cells by column (one function for every row) */
+	private fields: readonly string[] | Readonly<Record<string, string>> = [];
+	private readonly cellOf = (column: ServiceColumn): string | undefined => {
+		if (!Array.isArray(this.fields))
+			return (this.fields as Readonly<Record<string, string>>)[column];
+		const i = this.index[column];
+		return i < 0 ? undefined : (this.fields as readonly string[])[i];
+	};
+
+	/** `headerErrors`: problems the parser found in the header row (e.g. a column named twice) */
+	constructor(
+		headers: readonly string[],
+		private readonly file: string,
+		ref: ServiceReferenceData,
+		headerErrors: readonly CellError[] = []
+	) {
+		this.errors = [...headerErrors];
+		const keys = headers.map(headerKey);
+		keys.forEach((k, i) => this.columns.set(k, headers[i]!));
+		this.index = Object.fromEntries(SERVICE_COLUMNS.map((c) => [c, keys.indexOf(c)])) as Record<
+			ServiceColumn,
+			number
+		>;
+		const known = new Set<string>(SERVICE_COLUMNS);
+		for (const [k, header] of this.columns) {
+			if (k === '' || known.has(k)) continue;
+			const guess = suggestNearest(
+				k.replace(/_/g, ' '),
+				SERVICE_COLUMNS.map((c) => ({ value: c, spellings: [c.replace(/_/g, ' ')] }))
+			);
+			if (guess)
+				this.errors.push({
+					file,
+					row: 0,
+					column: header,
+					message: `is not a column of the services template. Did you mean '${guess}'?`
+				});
+			else this.ignoredColumns.push(header);
+		}
+		for (const c of REQUIRED_COLUMNS)
+			if (!this.columns.has(c))
+				this.errors.push({ file, row: 0, column: c, message: 'this column is missing' });
+		this.fileLevel = this.errors.some((e) => e.row === 0);
+		this.check = serviceRowChecker(ref);
+	}
+
+	get rejected(): number {
+		return this.rowsRead - this.accepted;
+	}
+
+	/**
+	 * Check the next row: its fields in header order (or keyed by column), and the problems the
+	 * parser found in it (which reject it unread). Returns the service, or null when the row is
+	 * rejected (its errors are recorded).
+	 */
+	row(
+		fields: readonly string[] | Readonly<Record<string, string>>,
+		row: number,
+		problems: readonly CellError[] = []
+	): ImportedService | null {
+		this.rowsRead++;
+		if (problems.length > 0) {
+			this.errors.push(...problems);
+			return null;
+		}
+		if (this.fileLevel) return null;
+		this.fields = fields;
+		const result = this.check(this.cellOf);
+		if (!result.ok) {
+			for (const issue of result.issues)
+				this.errors.push({
+					file: this.file,
+					row,
+					column: this.columns.get(issue.column) ?? issue.column,
+					message: issue.message
+				});
+			return null;
+		}
+		const service = result.service;
+		const first = this.firstRowOf.get(service.reference);
+		if (first !== undefined) {
+			this.errors.push({
+				file: this.file,
+				row,
+				column: this.columns.get('reference') ?? 'reference',
+				message: `'${service.reference}' is also the reference on row ${first}; each service needs its own`
+			});
+			return null;
+		}
+		this.firstRowOf.set(service.reference, row);
+		this.accepted++;
+		return service;
+	}
+
+	/** The file has been read: a file with no rows is an error; errors are put in row order. */
+	finish(): void {
+		if (this.rowsRead === 0)
+			this.errors.push({
+				file: this.file,
+				row: 0,
+				column: '-',
+				message: 'the file has no rows after the header'
+			});
+		// Rows with a cell-level error come out of order with file-level ones; sort for reading.
+		this.errors.sort((a, b) => a.row - b.row);
+	}
+}
+
+/**
  * Check a parsed services file: file-level problems first (missing or misspelt columns, no rows),
  * then every row against the schema, then references repeated within the file.
  */
@@ -487,70 +708,26 @@ export function validateServices(
 	file: string,
 	ref: ServiceReferenceData
 ): ValidatedServices {
-	const errors: CellError[] = [...table.errors];
-	const columns = new Map<string, string>(); // key → header as written
-	for (const h of table.headers) columns.set(headerKey(h), h);
-	const known = new Set<string>(SERVICE_COLUMNS);
-	const ignoredColumns: string[] = [];
-	for (const [k, header] of columns) {
-		if (k === '' || known.has(k)) continue;
-		const guess = suggestNearest(
-			k.replace(/_/g, ' '),
-			SERVICE_COLUMNS.map((c) => ({
-				value: c,
-				spellings: [c.replace(/_/g, ' ')]
-			}))
-		);
-		if (guess)
-			errors.push({
-				file,
-				row: 0,
-				column: header,
-				message: `is not a column of the services template. Did you mean '${guess}'?`
-			});
-		else ignoredColumns.push(header);
-	}
-	for (const c of REQUIRED_COLUMNS)
-		if (!columns.has(c))
-			errors.push({ file, row: 0, column: c, message: 'this column is missing' });
-	if (table.rows.length === 0)
-		errors.push({ file, row: 0, column: '-', message: 'the file has no rows after the header' });
-	if (errors.some((e) => e.row === 0))
-		return { rows: [], rejected: table.rows.length, errors, ignoredColumns };
-
-	const schema = serviceRowSchema(ref);
+	// The table's errors on rows (fields that do not line up with the header) reject those rows.
+	const problems = new Map<number, CellError[]>();
+	for (const e of table.errors)
+		if (e.row > 0) problems.set(e.row, [...(problems.get(e.row) ?? []), e]);
+	const checked = new ServicesFileCheck(
+		table.headers,
+		file,
+		ref,
+		table.errors.filter((e) => e.row === 0)
+	);
 	const rows: ValidatedServices['rows'] = [];
-	// A row whose fields do not line up with the header is not read at all.
-	const bad = new Set<number>(table.errors.filter((e) => e.row > 0).map((e) => e.row));
-	const firstRowOf = new Map<string, number>();
 	table.rows.forEach((raw, i) => {
-		const row = i + 1;
-		if (bad.has(row)) return;
-		const result = schema.safeParse(raw);
-		if (!result.success) {
-			bad.add(row);
-			for (const issue of result.error.issues) {
-				const k = String(issue.path[0] ?? '-');
-				errors.push({ file, row, column: columns.get(k) ?? k, message: issue.message });
-			}
-			return;
-		}
-		const service = result.data;
-		const first = firstRowOf.get(service.reference);
-		if (first !== undefined) {
-			bad.add(row);
-			errors.push({
-				file,
-				row,
-				column: columns.get('reference') ?? 'reference',
-				message: `'${service.reference}' is also the reference on row ${first}; each service needs its own`
-			});
-			return;
-		}
-		firstRowOf.set(service.reference, row);
-		rows.push({ row, service });
+		const service = checked.row(raw, i + 1, problems.get(i + 1));
+		if (service) rows.push({ row: i + 1, service });
 	});
-	// Rows with a cell-level error come out of order with file-level ones; sort for reading.
-	errors.sort((a, b) => a.row - b.row);
-	return { rows, rejected: table.rows.length - rows.length, errors, ignoredColumns };
+	checked.finish();
+	return {
+		rows: checked.fileLevel ? [] : rows,
+		rejected: checked.rejected,
+		errors: checked.errors,
+		ignoredColumns: checked.ignoredColumns
+	};
 }
