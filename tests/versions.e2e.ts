@@ -139,6 +139,13 @@ test('a version that does not exist is an error on the form; an unknown dataset 
 	expect(response?.status()).toBe(404);
 });
 
+test('the history and a comparison pass axe on a phone-sized screen', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto(`${HISTORY}?from=1&to=2`);
+	await expect(page.getByTestId('comparison')).toBeVisible();
+	await expectNoSeriousAxeViolations(page);
+});
+
 test('a shipped dataset shows its seeded version 1 and nothing to roll back to', async ({
 	page
 }) => {
