@@ -2,7 +2,6 @@ import { CATEGORY_SHORT, CRS_CATEGORIES, parseCategory } from '$lib/domain/categ
 import {
 	ORG_TYPES,
 	normaliseOrganisationName,
-	resolveOrganisationName,
 	type OrgType,
 	type OrganisationAlias
 } from '$lib/domain/organisations';
@@ -340,7 +339,17 @@ export function readOrganisations(
 		if (o.companyNumber) byCompany.set(o.companyNumber, o);
 		byName.set(normaliseOrganisationName(o.name), o);
 	}
-	const names = ref.organisations.map((o) => o.name);
+	// resolveOrganisationName, with its lists indexed once: an alias, then the normalised name.
+	const aliasOf = new Map(
+		ref.aliases.map((a) => [
+			normaliseOrganisationName(a.alias),
+			normaliseOrganisationName(a.canonical)
+		])
+	);
+	const resolve = (name: string) => {
+		const key = normaliseOrganisationName(name);
+		return byName.get(aliasOf.get(key) ?? key);
+	};
 
 	const bad = new Set<number>(table.errors.filter((e) => e.row > 0).map((e) => e.row));
 	// What identifies an organisation in this file (its id, or a new one's numbers and name) → first row.
@@ -442,8 +451,7 @@ export function readOrganisations(
 			match = viaCharity ?? viaCompany;
 			matchedBy = viaCharity ? 'charity-number' : 'company-number';
 		}
-		const canonical = name ? resolveOrganisationName(name, names, ref.aliases) : undefined;
-		const named = canonical ? byName.get(normaliseOrganisationName(canonical)) : undefined;
+		const named = name ? resolve(name) : undefined;
 		if (match && named && named.id !== match.id)
 			rowWarnings.push({
 				file,
@@ -605,19 +613,27 @@ const organisationsKind: KeyedKind<ImportedOrganisation, OrganisationsReference>
 	describe: (fileName) =>
 		`Provider organisations (Dynamic Framework supplier list) imported from ${fileName}: charity and company numbers, type, income, "by and for", Dynamic Framework categories and regions.`,
 	async write(trx, rows, { versionId }) {
-		// New organisations first; a name is known in the database once (normalised).
+		// New organisations first, in multi-row inserts; a name is known once (normalised, unique).
+		const fresh = new Map<string, string>();
+		for (const { value: o } of rows)
+			if (o.organisationId === null) {
+				const normalised = normaliseOrganisationName(o.name);
+				if (!fresh.has(normalised)) fresh.set(normalised, o.name);
+			}
+		await insertChunked(
+			trx,
+			'organisations',
+			[...fresh].map(([normalised_name, name]) => ({ name, normalised_name }))
+		);
 		const ids = new Map<string, number>();
-		for (const { value: o } of rows) {
-			if (o.organisationId !== null) continue;
-			const normalised = normaliseOrganisationName(o.name);
-			if (ids.has(normalised)) continue;
-			const { id } = await trx
-				.insertInto('organisations')
-				.values({ name: o.name, normalised_name: normalised })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			ids.set(normalised, id);
-		}
+		const keys = [...fresh.keys()];
+		for (let i = 0; i < keys.length; i += 10_000)
+			for (const o of await trx
+				.selectFrom('organisations')
+				.where('normalised_name', 'in', keys.slice(i, i + 10_000))
+				.select(['id', 'normalised_name'])
+				.execute())
+				ids.set(o.normalised_name, o.id);
 		await insertChunked(
 			trx,
 			'organisation_facts',
