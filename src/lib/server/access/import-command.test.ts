@@ -264,7 +264,9 @@ describe('the built CLI (build-cli/landscape.js, run as a child process)', () =>
 	it('exits 2 on an unknown kind (listing the kinds), a missing file or an unknown flag', () => {
 		const kind = run('grants', fixture('services-good.csv'));
 		expect(kind.status).toBe(EXIT_USAGE);
-		expect(kind.stderr).toMatch(/unknown kind 'grants'.* This build imports: services/);
+		expect(kind.stderr).toMatch(
+			/unknown kind 'grants'\. Did you mean 'grants-360giving'\? This build imports: .*services/
+		);
 		expect(run('services', fixture('nothing-here.csv')).status).toBe(EXIT_USAGE);
 		expect(run('services').status).toBe(EXIT_USAGE);
 		expect(run('services', fixture('services-good.csv'), '--bogus').status).toBe(EXIT_USAGE);
