@@ -16,6 +16,9 @@
 //      checked once against the all-pairs reference (~20–30 s): max relative error, target ≤ 1e-9.
 //   8. Gap map update in Debian chromium (bench/map-update.js): change event to restyled map, ≤ 50 ms;
 //   9. coverage model (bench/coverage.js): 108 PDUs × 8 categories × 8 subgroups recomputed, ≤ 5 ms.
+//  10. import (bench/import.js): a generated 100,000-row services CSV (fixed seed) checked with
+//      --dry-run (≤ 1 s) and imported into a fresh seeded database (≤ 2 s) by the CLI bundle, each in
+//      a child process (peak RSS ≤ 300 MB), median of 3; plus a re-import with a tenth renamed.
 //
 // The servers run from a private copy of build/ taken once it is stable (see bench/snapshot.js), so
 // a rebuild by someone else during the bench cannot break them; their cwd is the project root.
@@ -28,6 +31,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { E2SFCA_TARGETS, runE2sfcaBench } from './bench/access.js';
 import { COVERAGE_TARGET_MS, runCoverageBench } from './bench/coverage.js';
+import { IMPORT_TARGETS, runImportBench } from './bench/import.js';
 import { measureMapUpdate } from './bench/map-update.js';
 import { measureOverviewAssets } from './bench/assets.js';
 import { freePort, get, sleep } from './bench/http.js';
@@ -569,6 +573,50 @@ async function main() {
 	} catch (err) {
 		fail('coverage', err);
 		row('Coverage recompute', 'ERROR', `≤ ${COVERAGE_TARGET_MS} ms`, 'ERROR', 'see stderr');
+	}
+	// ---------------------------------------------------------------------------------------------
+	// Import: a 100,000-row services CSV checked and imported by the CLI, each run in a child process.
+	try {
+		const r = await runImportBench({ log });
+		json.import = r;
+		const rss = Math.max(r.dryRun.maxRssMb, r.import.maxRssMb);
+		row(
+			`Import ${r.rows} services (${(r.bytes / 1e6).toFixed(1)} MB CSV), dry run, median of ${r.runs}`,
+			ms0(r.dryRun.medianMs),
+			`≤ ${IMPORT_TARGETS.dryRunMs} ms`,
+			verdict(r.dryRun.medianMs, IMPORT_TARGETS.dryRunMs),
+			`runs: ${r.dryRun.runsMs.join(', ')} ms; CPU median ${Math.round(r.dryRun.cpuMedianMs)} ms`
+		);
+		row(
+			`Import ${r.rows} services into a fresh DB, median of ${r.runs}`,
+			ms0(r.import.medianMs),
+			`≤ ${IMPORT_TARGETS.importMs} ms`,
+			verdict(r.import.medianMs, IMPORT_TARGETS.importMs),
+			`runs: ${r.import.runsMs.join(', ')} ms; CPU median ${Math.round(r.import.cpuMedianMs)} ms`
+		);
+		row(
+			'  peak RSS of a dry run or import (max)',
+			`${Math.round(rss)} MB`,
+			`≤ ${IMPORT_TARGETS.peakRssMb} MB`,
+			verdict(rss, IMPORT_TARGETS.peakRssMb),
+			'child process maxRSS, Node included'
+		);
+		row(
+			`  re-import with ${r.reimport.changed} services renamed`,
+			ms0(r.reimport.medianMs),
+			'–',
+			'info',
+			`peak RSS ${Math.round(r.reimport.maxRssMb)} MB`
+		);
+	} catch (err) {
+		fail('import', err);
+		row(
+			'Import of 100,000 services',
+			'ERROR',
+			`≤ ${IMPORT_TARGETS.importMs} ms`,
+			'ERROR',
+			'see stderr'
+		);
 	}
 	// ---------------------------------------------------------------------------------------------
 
