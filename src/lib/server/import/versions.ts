@@ -468,16 +468,11 @@ export interface VersionComparison {
 	unchanged: RowRef[];
 }
 
-interface Field {
-	name: string;
-	/** what equality is decided on */
-	json: string;
-	display: string | null;
-}
-
 interface ComparedRow {
 	ref: RowRef;
-	fields: Field[];
+	/** per field (the table's columns, then its children): a value, or a child table's sorted values */
+	values: unknown[];
+	/** the values as one string: equal fingerprints, unchanged row */
 	fingerprint: string;
 }
 
@@ -514,6 +509,7 @@ export async function compareVersions(
 	for (const table of VERSIONED_TABLES) {
 		const before = await loadComparedRows(db, table, from.id, lookups);
 		const after = await loadComparedRows(db, table, to.id, lookups);
+		const fields = fieldNames(table);
 		const keys = [...new Set([...before.keys(), ...after.keys()])].sort(collator.compare);
 		for (const key of keys) {
 			const old = before.get(key);
@@ -524,11 +520,12 @@ export async function compareVersions(
 			else
 				comparison.changed.push({
 					...now.ref,
-					changes: now.fields.flatMap((f, i) => {
-						const was = old.fields[i]!;
-						return was.json === f.json
+					changes: fields.flatMap((field, i) => {
+						const was = old.values[i];
+						const is = now.values[i];
+						return JSON.stringify(was) === JSON.stringify(is)
 							? []
-							: [{ field: f.name, before: was.display, after: f.display }];
+							: [{ field, before: showField(was), after: showField(is) }];
 					})
 				});
 		}
@@ -592,7 +589,8 @@ async function loadComparedRows(
 		order by ${sql.join(table.key.map((c) => sql.ref(c)))}`.execute(db);
 	if (rows.length === 0) return new Map();
 
-	const children: { child: ChildTable; byParent: Map<string, string[]> }[] = [];
+	// Child rows as text, by parent id: the first column's value, then `label value` for the rest.
+	const children: Map<unknown, string[]>[] = [];
 	for (const child of table.children ?? []) {
 		const { rows: childRows } =
 			await sql<StoredRow>`select ${sql.ref(child.parentColumn)} as parent__,
@@ -605,20 +603,19 @@ async function loadComparedRows(
 					c.lookup,
 					childRows.map((r) => r[c.column])
 				);
-		const byParent = new Map<string, string[]>();
+		const byParent = new Map<unknown, string[]>();
 		for (const r of childRows) {
-			const [first, ...rest] = child.columns.map((c) => ({
-				label: c.label,
-				value: show(c.lookup ? lookups.display(c.lookup, r[c.column]) : r[c.column])
-			}));
-			const text = [
-				first!.value ?? '(none)',
-				...rest.filter((v) => v.value !== null).map((v) => `${v.label} ${v.value}`)
-			].join(' ');
-			const parent = String(r.parent__);
-			byParent.set(parent, [...(byParent.get(parent) ?? []), text]);
+			let text = '';
+			child.columns.forEach((c, i) => {
+				const value = show(c.lookup ? lookups.display(c.lookup, r[c.column]) : r[c.column]);
+				if (i === 0) text = value ?? '(none)';
+				else if (value !== null) text += ` ${c.label} ${value}`;
+			});
+			const list = byParent.get(r.parent__);
+			if (list) list.push(text);
+			else byParent.set(r.parent__, [text]);
 		}
-		children.push({ child, byParent });
+		children.push(byParent);
 	}
 	for (const c of [...table.columns, ...(table.label ? [table.label] : [])])
 		if (c.lookup)
@@ -632,18 +629,13 @@ async function loadComparedRows(
 		let key = table.key.map((c) => String(r[c] ?? '')).join(' / ');
 		// Keys are unique in every shipped table; should one repeat, keep both rows apart.
 		for (let n = 2; result.has(key); n++) key = `${key.replace(/ \(\d+\)$/, '')} (${n})`;
-		const fields: Field[] = table.columns.map((c) => {
-			const value = c.lookup ? lookups.display(c.lookup, r[c.column]) : r[c.column];
-			return { name: c.label, json: JSON.stringify(value ?? null), display: show(value) };
-		});
-		for (const { child, byParent } of children) {
+		const values: unknown[] = table.columns.map(
+			(c) => (c.lookup ? lookups.display(c.lookup, r[c.column]) : r[c.column]) ?? null
+		);
+		for (const byParent of children) {
+			const list = byParent.get(r[table.idColumn!]) ?? [];
 			// A set: the same link reached through two copies of the other dataset's row counts once.
-			const values = [...new Set(byParent.get(String(r[table.idColumn!])))].sort(collator.compare);
-			fields.push({
-				name: child.field,
-				json: JSON.stringify(values),
-				display: values.length ? values.join('; ') : null
-			});
+			values.push(list.length > 1 ? [...new Set(list)].sort(collator.compare) : list);
 		}
 		const label = table.label
 			? show(
@@ -654,11 +646,22 @@ async function loadComparedRows(
 			: null;
 		result.set(key, {
 			ref: { table: table.table, noun: table.noun, key, label },
-			fields,
-			fingerprint: JSON.stringify(fields.map((f) => f.json))
+			values,
+			fingerprint: JSON.stringify(values)
 		});
 	}
 	return result;
+}
+
+/** The names of a table's compared fields, in the order of ComparedRow.values. */
+function fieldNames(table: VersionedTable): string[] {
+	return [...table.columns.map((c) => c.label), ...(table.children ?? []).map((c) => c.field)];
+}
+
+/** A field's value for people: a child table's values joined with '; ', null when there are none. */
+function showField(value: unknown): string | null {
+	if (Array.isArray(value)) return value.length ? value.join('; ') : null;
+	return show(value);
 }
 
 // ---------------------------------------------------------------------------------------------
