@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { suggestNearest } from '../api/suggest';
 import { accessCommand } from './access-command';
 import { datasetsCommand } from './datasets-command';
+import { dbCommand } from './db-command';
 import { importCommand } from './import-command';
 import {
 	DataError,
@@ -22,7 +23,12 @@ import {
  * vite.cli.config.ts bundles this file into build-cli/landscape.js. A new subcommand is a
  * `CliCommand` added to COMMANDS; the dispatcher, usage and exit codes need no change.
  */
-export const COMMANDS: readonly CliCommand[] = [accessCommand, importCommand, datasetsCommand];
+export const COMMANDS: readonly CliCommand[] = [
+	accessCommand,
+	importCommand,
+	datasetsCommand,
+	dbCommand
+];
 
 /** The planning model's access functions, for the bench (scripts/bench/access.js) to time. */
 export * as accessModel from '$lib/domain/access';
