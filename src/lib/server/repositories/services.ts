@@ -19,6 +19,8 @@ export interface ServiceFilter {
 	recordType?: string;
 	organisationId?: number;
 	reference?: string;
+	/** dataset version ids to read (e.g. those a scenario was saved with); default: the current ones */
+	versionIds?: readonly number[];
 }
 
 export interface ServiceRecord extends SupplyRecord {
@@ -31,36 +33,40 @@ export interface ServiceRecord extends SupplyRecord {
 	notes: string | null;
 }
 
+/** Rows grouped by the service they belong to. */
+function byService<T extends { service_id: number }>(rows: readonly T[]): Map<number, T[]> {
+	const map = new Map<number, T[]>();
+	for (const row of rows) {
+		const list = map.get(row.service_id);
+		if (list) list.push(row);
+		else map.set(row.service_id, [row]);
+	}
+	return map;
+}
+
 /**
- * Services in the current dataset versions, in the one supply model, filtered. Child rows
- * (categories, PCC areas, subcontractors, links) are fetched in bulk and joined here.
+ * Services in the current dataset versions (or the versions given), in the one supply model,
+ * filtered. Child rows (categories, PCC areas, subcontractors, links) are fetched in bulk, by a
+ * subquery rather than a list of ids (an import may hold 100,000 services), and joined here.
  */
 export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<ServiceRecord[]> {
-	let q = db
+	const versionIds = filter.versionIds;
+	let base = db
 		.selectFrom('services as s')
 		.innerJoin('dataset_versions as v', 'v.id', 's.dataset_version_id')
-		.leftJoin('organisations as o', 'o.id', 's.lead_organisation_id')
-		.leftJoin('regions as r', 'r.code', 's.region_code')
-		.where('v.is_current', '=', 1)
-		.selectAll('s')
-		.select([
-			'o.name as lead_name',
-			'o.org_type as lead_org_type',
-			'r.name as region_name',
-			'v.dataset_key',
-			'v.version'
-		])
-		.orderBy('r.name')
-		.orderBy('s.record_type')
-		.orderBy('s.reference');
-	if (filter.source) q = q.where('s.source', '=', filter.source);
-	if (filter.regionCode) q = q.where('s.region_code', '=', filter.regionCode);
-	if (filter.recordType) q = q.where('s.record_type', '=', filter.recordType);
-	if (filter.reference) q = q.where('s.reference', '=', filter.reference);
-	if (filter.year) q = q.where('s.award_date', 'like', `${filter.year}-%`);
+		.where((eb) =>
+			versionIds
+				? eb('v.id', 'in', versionIds.length ? [...versionIds] : [-1])
+				: eb('v.is_current', '=', 1)
+		);
+	if (filter.source) base = base.where('s.source', '=', filter.source);
+	if (filter.regionCode) base = base.where('s.region_code', '=', filter.regionCode);
+	if (filter.recordType) base = base.where('s.record_type', '=', filter.recordType);
+	if (filter.reference) base = base.where('s.reference', '=', filter.reference);
+	if (filter.year) base = base.where('s.award_date', 'like', `${filter.year}-%`);
 	if (filter.category) {
 		const category = filter.category;
-		q = q.where((eb) =>
+		base = base.where((eb) =>
 			eb.exists(
 				eb
 					.selectFrom('service_categories as c')
@@ -72,7 +78,7 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 	}
 	if (filter.organisationId !== undefined) {
 		const id = filter.organisationId;
-		q = q.where((eb) =>
+		base = base.where((eb) =>
 			eb.or([
 				eb('s.lead_organisation_id', '=', id),
 				eb.exists(
@@ -85,9 +91,32 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			])
 		);
 	}
-	const rows = await q.execute();
+	const rows = await base
+		.leftJoin('organisations as o', 'o.id', 's.lead_organisation_id')
+		.leftJoin('regions as r', 'r.code', 's.region_code')
+		.selectAll('s')
+		.select([
+			'o.name as lead_name',
+			'o.org_type as lead_org_type',
+			'r.name as region_name',
+			'v.dataset_key',
+			'v.version'
+		])
+		.orderBy('r.name')
+		.orderBy('s.record_type')
+		.orderBy('s.reference')
+		.execute();
 	if (rows.length === 0) return [];
-	const ids = rows.map((r) => r.id);
+	const ids = base.select('s.id');
+	const inScope = db
+		.selectFrom('services as x')
+		.innerJoin('dataset_versions as xv', 'xv.id', 'x.dataset_version_id')
+		.where((eb) =>
+			versionIds
+				? eb('xv.id', 'in', versionIds.length ? [...versionIds] : [-1])
+				: eb('xv.is_current', '=', 1)
+		)
+		.select('x.id');
 	const [categories, areas, subs, links, pdus] = await Promise.all([
 		db.selectFrom('service_categories').where('service_id', 'in', ids).selectAll().execute(),
 		db
@@ -104,11 +133,14 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			.select(['sc.service_id', 'o.id', 'o.name'])
 			.orderBy('o.name')
 			.execute(),
+		// Links count only where both ends are in the versions read (an old version's rows stay for history).
 		db
 			.selectFrom('service_links as l')
 			.innerJoin('services as a', 'a.id', 'l.service_id')
 			.innerJoin('services as d', 'd.id', 'l.linked_service_id')
 			.where((eb) => eb.or([eb('l.service_id', 'in', ids), eb('l.linked_service_id', 'in', ids)]))
+			.where('l.service_id', 'in', inScope)
+			.where('l.linked_service_id', 'in', inScope)
 			.select([
 				'l.service_id',
 				'l.linked_service_id',
@@ -118,12 +150,24 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			.execute(),
 		db.selectFrom('service_pdus').where('service_id', 'in', ids).selectAll().execute()
 	]);
+	const [categoriesOf, areasOf, subsOf, pdusOf] = [
+		byService(categories),
+		byService(areas),
+		byService(subs),
+		byService(pdus)
+	];
+	const linksOf = new Map<number, Set<string>>();
+	const link = (id: number, reference: string) => {
+		const set = linksOf.get(id) ?? new Set<string>();
+		set.add(reference);
+		linksOf.set(id, set);
+	};
+	for (const l of links) {
+		link(l.service_id, l.d_ref);
+		link(l.linked_service_id, l.a_ref);
+	}
 	return rows.map((r) => {
-		const mineAreas = areas.filter((a) => a.service_id === r.id);
-		const linked = links
-			.filter((l) => l.service_id === r.id || l.linked_service_id === r.id)
-			.map((l) => (l.service_id === r.id ? l.d_ref : l.a_ref))
-			.sort();
+		const mineAreas = areasOf.get(r.id) ?? [];
 		return {
 			id: r.id,
 			reference: r.reference,
@@ -135,12 +179,8 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			leadProvider: r.lead_name,
 			leadOrganisationId: r.lead_organisation_id,
 			leadOrgType: r.lead_org_type,
-			subcontractors: subs
-				.filter((s) => s.service_id === r.id)
-				.map((s) => ({ id: s.id, name: s.name })),
-			categories: categories
-				.filter((c) => c.service_id === r.id)
-				.map((c) => c.category as CrsCategory),
+			subcontractors: (subsOf.get(r.id) ?? []).map((s) => ({ id: s.id, name: s.name })),
+			categories: (categoriesOf.get(r.id) ?? []).map((c) => c.category as CrsCategory),
 			contractType: r.contract_type,
 			contractTypeName: contractTypeName(r.contract_type, r.source_record),
 			lotLevel: r.lot_level as LotLevel,
@@ -148,7 +188,7 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			regionName: r.region_name,
 			pccAreas: mineAreas.map((a) => ({ id: a.pcc_area_id, until: a.until })),
 			pccAreaNames: Object.fromEntries(mineAreas.map((a) => [a.pcc_area_id, a.name])),
-			pduCodes: pdus.filter((p) => p.service_id === r.id).map((p) => p.pdu_code),
+			pduCodes: (pdusOf.get(r.id) ?? []).map((p) => p.pdu_code),
 			sex: r.sex as SexEligibility,
 			minAge: r.min_age,
 			maxAge: r.max_age,
@@ -162,7 +202,7 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			placesPerYear: r.places_per_year,
 			provenance: r.provenance as Provenance,
 			provenanceNote: r.provenance_note,
-			linkedReferences: linked,
+			linkedReferences: [...(linksOf.get(r.id) ?? [])].sort(),
 			deliveryLocations: r.delivery_locations,
 			notes: r.notes,
 			datasetKey: r.dataset_key,
@@ -214,14 +254,25 @@ export interface SiteRecord {
 /** Sites (probation offices, CFO hubs) in the current dataset versions, by district or region. */
 export async function listSites(
 	db: DB,
-	filter: { ladCodes?: string[]; regionCode?: string; kind?: string } = {}
+	filter: {
+		ladCodes?: string[];
+		regionCode?: string;
+		kind?: string;
+		/** dataset version ids to read; default: the current ones */
+		versionIds?: readonly number[];
+	} = {}
 ): Promise<SiteRecord[]> {
+	const versionIds = filter.versionIds;
 	let q = db
 		.selectFrom('sites as s')
 		.innerJoin('dataset_versions as v', 'v.id', 's.dataset_version_id')
 		.leftJoin('services as sv', 'sv.id', 's.service_id')
 		.leftJoin('lads as l', 'l.code', 's.lad_code')
-		.where('v.is_current', '=', 1)
+		.where((eb) =>
+			versionIds
+				? eb('v.id', 'in', versionIds.length ? [...versionIds] : [-1])
+				: eb('v.is_current', '=', 1)
+		)
 		.selectAll('s')
 		.select(['sv.reference as service_reference', 'l.name as lad_name'])
 		.orderBy('s.kind')
