@@ -300,6 +300,58 @@ export interface OrganisationFactsTable {
 	source_record: string;
 }
 
+export interface UsersTable {
+	id: Generated<number>;
+	/** lower-case */
+	email: string;
+	/** admin | commissioner | partner | viewer */
+	role: string;
+	/** scrypt$N$r$p$salt$hash (base64) */
+	password_hash: string;
+	must_change_password: 0 | 1;
+	active: 0 | 1;
+	created_at: string;
+	created_by: string;
+	last_sign_in_at: string | null;
+}
+
+export interface UserRegionsTable {
+	user_id: number;
+	region_code: string;
+}
+
+export interface SessionsTable {
+	/** hex SHA-256 of the cookie's random id */
+	id: string;
+	user_id: number;
+	created_at: string;
+	last_seen_at: string;
+	expires_at: string;
+}
+
+export interface LoginAttemptsTable {
+	id: Generated<number>;
+	at: string;
+	email: string;
+	ip: string;
+	succeeded: 0 | 1;
+}
+
+/** Append-only: SQLite triggers refuse UPDATE and DELETE. */
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: string;
+	actor: string;
+	action: string;
+	target: string | null;
+	/** JSON */
+	before: string | null;
+	/** JSON */
+	after: string | null;
+	request_id: string | null;
+	ip: string | null;
+}
+
 export interface Database {
 	regions: RegionsTable;
 	pcc_areas: PccAreasTable;
@@ -328,4 +380,9 @@ export interface Database {
 	organisation_facts: OrganisationFactsTable;
 	scenarios: ScenariosTable;
 	scenario_versions: ScenarioVersionsTable;
+	users: UsersTable;
+	user_regions: UserRegionsTable;
+	sessions: SessionsTable;
+	login_attempts: LoginAttemptsTable;
+	audit_log: AuditLogTable;
 }
