@@ -112,6 +112,8 @@ export interface StreamOptions {
 	 * progress be sent and a cancellation be seen. A throw stops the read and rejects with it.
 	 */
 	pause?: (rowsRead: number) => Promise<void>;
+	/** characters handed to papaparse at a time (1M by default) */
+	chunkChars?: number;
 }
 
 /** Large strings are handed to papaparse in slices of this many characters. */
@@ -130,7 +132,7 @@ export function streamTable(
 	handlers: TableHandlers,
 	options: StreamOptions = {}
 ): Promise<{ rowsRead: number }> {
-	const { rowsPerPause = 2000, pause } = options;
+	const { rowsPerPause = 2000, pause, chunkChars = STREAM_CHUNK_CHARS } = options;
 	return new Promise((resolve, reject) => {
 		let width = -1; // fields in the header; -1 until it is read
 		let rowsRead = 0;
@@ -141,8 +143,20 @@ export function streamTable(
 		};
 		const problemsOf = (errors: Papa.ParseError[], row: number): CellError[] =>
 			errors.map((e) => ({ file, row, column: '-', message: describePapaError(e) }));
+		// Line endings and delimiter as papaparse guesses them for the whole text (from its start),
+		// not for the first slice, which may end between a carriage return and its line feed.
+		const sample = Papa.parse<string[]>(text.slice(0, 1 << 20), {
+			preview: 10,
+			skipEmptyLines: 'greedy'
+		});
+		const guessed = problemsOf(
+			sample.errors.filter((e) => e.code === 'UndetectableDelimiter'),
+			0
+		);
 		Papa.parse<string[]>(text, {
-			chunkSize: STREAM_CHUNK_CHARS,
+			delimiter: sample.meta.delimiter,
+			newline: sample.meta.linebreak as '\n' | '\r\n' | '\r',
+			chunkSize: chunkChars,
 			step(results, parser) {
 				if (failed) return parser.abort();
 				try {
@@ -154,6 +168,7 @@ export function streamTable(
 						width = headers.length;
 						handlers.header(headers, [
 							...duplicateColumns(headers, file),
+							...guessed,
 							...problemsOf(results.errors, 0)
 						]);
 						return;

@@ -1,0 +1,254 @@
+import SQLite from 'better-sqlite3';
+import fc from 'fast-check';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateServicesCsv } from '../../../../scripts/bench/import.js';
+import { migrateToLatest, sqliteConnectionOf, type DB } from '../db';
+import type { Database } from '../db/schema';
+import { seedDatabase } from '../seed';
+import { freshDatabase } from '../testing/fresh-db';
+import { BATCH_ROWS, importServices } from './commit';
+import { cleanCell, countRows, readTable, streamTable } from './read';
+import { loadServiceReferenceData, type ServiceReferenceData } from './services';
+import { databaseState, readFixture } from './testing';
+import { ImportCancelled, type ImportProgress } from './types';
+
+/** streamTable's rows, as readTable gives them (cells cleaned, keyed by header), and its problems. */
+async function streamed(text: string, rowsPerPause: number, chunkChars?: number) {
+	let keys: string[] = [];
+	const rows: Record<string, string>[] = [];
+	const problems: { row: number; message: string }[] = [];
+	let pauses = 0;
+	const { rowsRead } = await streamTable(
+		text,
+		'f.csv',
+		{
+			header(headers) {
+				keys = headers.map((h) => h.toLowerCase());
+			},
+			row(fields, row, found) {
+				problems.push(...found.map((p) => ({ row, message: p.message })));
+				rows.push(Object.fromEntries(keys.map((k, j) => [k, cleanCell(fields[j] ?? '')])));
+			}
+		},
+		{ rowsPerPause, chunkChars, pause: async () => void pauses++ }
+	);
+	return { rowsRead, rows, problems, pauses };
+}
+
+const cell = fc.oneof(
+	fc.constantFrom(
+		'',
+		' ',
+		'a',
+		'Smith, Jones & Co',
+		'line one\r\nline two',
+		'say "hi"',
+		'£1,234.50'
+	),
+	fc.string({ maxLength: 8 }).filter((s) => !/[\r\n"]/.test(s))
+);
+const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+describe('streamTable', () => {
+	it('reads what readTable reads, however often it pauses and in whatever slices (random CSVs)', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 30 }),
+				fc.constantFrom('\n', '\r\n'),
+				fc.integer({ min: 1, max: 7 }),
+				fc.boolean(),
+				fc.integer({ min: 3, max: 64 }),
+				async (data, eol, rowsPerPause, blankLines, chunkChars) => {
+					const lines = ['A,B,C', ...data.map((r) => r.map(quote).join(','))];
+					const text = lines.join(blankLines ? `${eol}${eol}` : eol) + eol;
+					const table = readTable(text, 'f.csv');
+					const stream = await streamed(text, rowsPerPause, chunkChars);
+					expect(stream.rows).toEqual(table.rows);
+					expect(stream.rowsRead).toBe(table.rows.length);
+					expect(stream.pauses).toBe(Math.floor(table.rows.length / rowsPerPause));
+					expect(stream.problems).toEqual([]);
+				}
+			),
+			{ numRuns: 200 }
+		);
+	});
+
+	it('reports, on the row it belongs to, a row of the wrong width and a quote never closed', async () => {
+		const stream = await streamed('a,b\n1,2\n\n3\n4,5,6\n7,"never closed\n', 2);
+		expect(stream.problems).toEqual([
+			{ row: 2, message: 'has 1 fields but the header has 2' },
+			{ row: 3, message: 'has 3 fields but the header has 2' },
+			{ row: 4, message: 'a quoted field is never closed (the file may be cut short)' }
+		]);
+		expect(stream.rowsRead).toBe(4);
+	});
+
+	it('stops, rejecting with its error, when a pause throws', async () => {
+		const text = `a\n${'x\n'.repeat(10)}`;
+		let rows = 0;
+		await expect(
+			streamTable(
+				text,
+				'f.csv',
+				{ header() {}, row: () => void rows++ },
+				{
+					rowsPerPause: 3,
+					pause: async () => {
+						throw new ImportCancelled();
+					}
+				}
+			)
+		).rejects.toBeInstanceOf(ImportCancelled);
+		expect(rows).toBe(3);
+	});
+});
+
+describe('countRows', () => {
+	it.each([
+		['a,b\n1,2\n3,4\n', 2],
+		['a,b\r\n1,2\r\n\r\n3,4', 2],
+		['a,b\n"x\ny",2\n"say ""hi""\n",4\n  \n', 2],
+		['a,b\n', 0],
+		['', 0]
+	])('%j has %i rows', (text, rows) => expect(countRows(text)).toBe(rows));
+
+	it('counts the rows of a generated file as they are read', () => {
+		const text = generateServicesCsv({ rows: 3000 });
+		expect(countRows(text)).toBe(3000);
+		expect(readTable(text, 'f.csv').rows).toHaveLength(3000);
+	});
+});
+
+describe('importServices: progress, cancelling, and the kysely writer', () => {
+	let reference: ServiceReferenceData;
+	const bigFile = Buffer.from(generateServicesCsv({ rows: 5 * BATCH_ROWS + 123, prefix: 'S' }));
+
+	beforeAll(async () => {
+		const { db } = await freshDatabase({ seed: true });
+		reference = await loadServiceReferenceData(db);
+		await db.destroy();
+	});
+
+	it('reports progress: reading, then writing every 2,000 rows towards the counted total, then done', async () => {
+		const { db } = await freshDatabase({ seed: true });
+		const seen: ImportProgress[] = [];
+		const summary = await importServices(db, bigFile, {
+			fileName: 'big.csv',
+			reference,
+			onProgress: (p) => seen.push(p)
+		});
+		expect(summary).toMatchObject({ status: 'imported', accepted: 10_123, rejected: 0 });
+		expect(seen[0]).toEqual({ phase: 'reading', rowsDone: 0, rowsTotal: null });
+		expect(seen.slice(1).map((p) => p.rowsDone)).toEqual([2000, 4000, 6000, 8000, 10_000, 10_123]);
+		expect(seen.slice(1).every((p) => p.phase === 'writing' && p.rowsTotal !== null)).toBe(true);
+		expect(seen.at(-1)).toEqual({ phase: 'writing', rowsDone: 10_123, rowsTotal: 10_123 });
+		const dry: ImportProgress[] = [];
+		await importServices(db, bigFile, {
+			fileName: 'big.csv',
+			datasetName: 'other',
+			dryRun: true,
+			reference,
+			onProgress: (p) => dry.push(p)
+		});
+		expect(dry.slice(1).every((p) => p.phase === 'checking')).toBe(true);
+	});
+
+	it.each([2000, 6000])(
+		'cancelled after %i rows were written, writes nothing (the transaction rolls back)',
+		async (after) => {
+			const { db } = await freshDatabase({ seed: true });
+			await importServices(db, readFixture('services-good.csv'), {
+				fileName: 'good.csv',
+				datasetName: 'big',
+				reference
+			});
+			const before = await databaseState(db);
+			const controller = new AbortController();
+			await expect(
+				importServices(db, bigFile, {
+					fileName: 'big.csv',
+					reference,
+					signal: controller.signal,
+					onProgress: (p) => {
+						if (p.phase === 'writing' && p.rowsDone >= after) controller.abort();
+					}
+				})
+			).rejects.toBeInstanceOf(ImportCancelled);
+			expect(await databaseState(db)).toEqual(before);
+			// The database is usable afterwards, and the same file then imports.
+			const again = await importServices(db, bigFile, { fileName: 'big.csv', reference });
+			expect(again).toMatchObject({ status: 'imported', version: 2, accepted: 10_123 });
+		}
+	);
+
+	it('a signal aborted before the import starts stops it before any row is read', async () => {
+		const { db } = await freshDatabase({ seed: true });
+		const before = await databaseState(db);
+		await expect(
+			importServices(db, bigFile, { fileName: 'big.csv', reference, signal: AbortSignal.abort() })
+		).rejects.toBeInstanceOf(ImportCancelled);
+		expect(await databaseState(db)).toEqual(before);
+	});
+
+	/** A seeded SQLite that kysely alone writes to (no better-sqlite3 handle: as for PostgreSQL). */
+	async function kyselyOnly(): Promise<DB> {
+		const db = new Kysely<Database>({
+			dialect: new SqliteDialect({ database: new SQLite(':memory:') })
+		});
+		await migrateToLatest(db);
+		await seedDatabase(db);
+		return db;
+	}
+
+	/** Every imported row of the dataset, ids left out, in a comparable order. */
+	async function imported(db: DB) {
+		const rows = async (query: string) =>
+			(await sql.raw(query).execute(db)).rows.map((r) => JSON.stringify(r)).sort();
+		return {
+			services: await rows(
+				`SELECT s.reference, s.source, s.record_type, s.name, s.mechanism, s.funder, o.name AS lead, s.lot_level, s.region_code, s.sex, s.min_age, s.max_age, s.start_date, s.end_date, s.annual_value_gbp, s.total_value_gbp, s.places_per_year, s.provenance, s.provenance_note, s.delivery_locations, s.source_record FROM services s LEFT JOIN organisations o ON o.id = s.lead_organisation_id JOIN dataset_versions v ON v.id = s.dataset_version_id WHERE v.dataset_key = 'services-kysely'`
+			),
+			children: await rows(
+				`SELECT s.reference, 'category', c.category FROM service_categories c JOIN services s ON s.id = c.service_id WHERE s.reference LIKE 'S-%'
+				 UNION ALL SELECT s.reference, 'pcc', a.pcc_area_id FROM service_pcc_areas a JOIN services s ON s.id = a.service_id WHERE s.reference LIKE 'S-%'
+				 UNION ALL SELECT s.reference, 'pdu', p.pdu_code FROM service_pdus p JOIN services s ON s.id = p.service_id WHERE s.reference LIKE 'S-%'
+				 UNION ALL SELECT s.reference, 'sub', o.name FROM service_subcontractors x JOIN services s ON s.id = x.service_id JOIN organisations o ON o.id = x.organisation_id WHERE s.reference LIKE 'S-%'`
+			),
+			sites: await rows(
+				`SELECT t.reference, t.kind, t.name, t.postcode, t.lat, t.lon, t.location_precision, t.region_code, t.lad_code, t.valid_from, t.valid_to, t.note, s.reference AS service FROM sites t JOIN services s ON s.id = t.service_id WHERE t.reference LIKE 'S-%'`
+			)
+		};
+	}
+
+	it('without a better-sqlite3 handle (another database), kysely writes the same rows', async () => {
+		const now = new Date('2026-11-29T12:00:00Z');
+		const file = Buffer.from(generateServicesCsv({ rows: 3000, prefix: 'S' }));
+		const fast = (await freshDatabase({ seed: true })).db;
+		const slow = await kyselyOnly();
+		expect(sqliteConnectionOf(fast)).toBeDefined();
+		expect(sqliteConnectionOf(slow)).toBeUndefined();
+		const options = { fileName: 'kysely.csv', now, reference };
+		const [a, b] = [
+			await importServices(fast, file, options),
+			await importServices(slow, file, options)
+		];
+		expect(b).toEqual(a);
+		expect(a).toMatchObject({ status: 'imported', accepted: 3000 });
+		const [fastRows, slowRows] = [await imported(fast), await imported(slow)];
+		expect(fastRows.services).toHaveLength(3000);
+		expect(fastRows.children.length).toBeGreaterThan(3000);
+		expect(fastRows.sites.length).toBeGreaterThan(100);
+		expect(slowRows).toEqual(fastRows);
+		// Compared with itself on a second import, kysely's rows are all unchanged.
+		const renamed = Buffer.from(generateServicesCsv({ rows: 3000, prefix: 'S', changeEvery: 10 }));
+		expect(await importServices(slow, renamed, options)).toMatchObject({
+			status: 'imported',
+			version: 2,
+			added: 0,
+			changed: 300,
+			removed: 0,
+			unchanged: 2700
+		});
+	});
+});
