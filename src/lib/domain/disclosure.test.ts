@@ -6,6 +6,7 @@ import {
 	subgroupsSuppressedWith,
 	suppressForDisclosure,
 	suppressLinked,
+	suppressSubgroupView,
 	suppressTable,
 	withPartnerCounts,
 	type Suppression,
@@ -334,6 +335,18 @@ describe('suppressForDisclosure', () => {
 		expect(marks.regionTotal('Accommodation', 'veterans', 'R3')).toBe(S);
 		expect(marks.cell('Accommodation', 'veterans', 'F')).toBe(S);
 		expect(marks.regionTotal('Accommodation', 'veterans', 'R2')).toBeNull();
+	});
+
+	it('for a view of one subgroup, suppresses it with its partner, and nothing for everyone', () => {
+		const asked: Subgroup[] = [];
+		const countsFor = (subgroup: Subgroup) => {
+			asked.push(subgroup);
+			return subgroup === 'women' ? women : subgroup === 'men' ? men : everyone;
+		};
+		expect(suppressSubgroupView('all', countsFor)).toBeNull();
+		const marks = suppressSubgroupView('men', countsFor)!;
+		expect(asked).toEqual(['women', 'men']);
+		expect(marks.cell('Accommodation', 'men', 'C')).toBe(S);
 	});
 
 	it('refuses the same count twice', () => {

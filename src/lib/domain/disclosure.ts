@@ -31,7 +31,7 @@ export const SUPPRESSION_LABELS: Record<Suppression, string> = {
 
 /** The rule as the method page states it, one paragraph a line. */
 export const DISCLOSURE_RULE: readonly string[] = [
-	'A count of people that combines a subgroup (such as women or young adults) with a PDU is shown as “fewer than 5” when it is 1, 2, 3 or 4, for viewers and in every published or exported view: the CSV downloads, the API and published scenarios. A count of 0 is shown, because it identifies no one.',
+	'A count of people that combines a subgroup (such as women or young adults) with a PDU is shown as “fewer than 5” when it is more than 0 and under 5, for viewers and in every published or exported view: the CSV downloads of the gap finder and of scenarios, and the API. A count of 0 is shown, because it identifies no one. The rule applies to modelled counts as well as imported ones, so every view behaves the same whichever it shows.',
 	'So that totals cannot give a hidden count back, a second figure is hidden wherever a total would otherwise reveal one: the PDUs of a region add up to the region, and women and men add up to everyone. It is the smallest other count in the same total, shown as “[c]”, and the check repeats until no total has exactly one hidden figure. Figures worked out from a hidden count (coverage and the gap) are hidden with it. Counts for all people on probation, places and money are never hidden.'
 ];
 
@@ -333,6 +333,20 @@ export function suppressForDisclosure(
 		nationalTotal: (category, subgroup) => markAt(nationalIndex.get(`${category}|${subgroup}`)),
 		hidden: { primary, secondary }
 	};
+}
+
+/**
+ * Disclosure control for a view of one subgroup (the gap finder, its CSV and the API): null for
+ * "all", else `suppressForDisclosure` over every PDU's counts for the subgroup and its partition
+ * partners, which `countsFor` gives (for every PDU, not one region, so a region's view hides what
+ * the national view hides).
+ */
+export function suppressSubgroupView(
+	subgroup: Subgroup,
+	countsFor: (subgroup: Subgroup) => readonly SubgroupCount[]
+): DisclosureMarks | null {
+	if (subgroup === 'all') return null;
+	return suppressForDisclosure(subgroupsSuppressedWith(subgroup).flatMap(countsFor));
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

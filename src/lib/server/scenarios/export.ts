@@ -1,4 +1,11 @@
+import {
+	SUPPRESSION_LABELS,
+	suppressForDisclosure,
+	withPartnerCounts,
+	type DisclosureMarks
+} from '$lib/domain/disclosure';
 import type { ScenarioResult } from '$lib/domain/scenario';
+import { parseSubgroup } from '$lib/domain/subgroups';
 import { flattenAssumptions } from './report';
 
 export const SCENARIO_TABLES = [
@@ -19,6 +26,31 @@ const versionsText = (v: Record<string, number>) =>
 		.join('; ');
 
 /**
+ * Disclosure control: which PDU counts of a subgroup other than "all" to hide in every table, and
+ * a figure as written (`value`, or how it is hidden) for the PDU row or explanation it belongs to.
+ */
+function disclosureFor(result: ScenarioResult) {
+	const marks: DisclosureMarks = suppressForDisclosure(
+		withPartnerCounts(result.pdus, result.assumptions.subgroupShares)
+	);
+	const hiddenBy = (id: string) => {
+		const [, pdu, category, subgroup] =
+			/^(?:pdu|cocommission):([^:]+):([^:]+):([^:]+):/.exec(id) ?? [];
+		const group = subgroup === undefined ? undefined : parseSubgroup(subgroup);
+		return group && marks.cell(category!, group, pdu!);
+	};
+	return {
+		row: (r: ScenarioResult['pdus'][number], value: Cell, what: 'need' | 'derived'): Cell => {
+			const hidden = marks.cell(r.category, r.subgroup, r.pdu);
+			if (!hidden) return value;
+			return SUPPRESSION_LABELS[what === 'need' ? hidden : 'secondary'];
+		},
+		/** an explanation of people (a need or gap) for a hidden PDU count */
+		explanation: (id: string, unit: string) => (unit === 'people' ? (hiddenBy(id) ?? null) : null)
+	};
+}
+
+/**
  * A scenario result's table as CSV rows. Every table carries the dataset versions it came from,
  * so a figure in a spreadsheet can be traced back.
  */
@@ -28,7 +60,8 @@ export function scenarioCsv(
 ): { header: string[]; rows: Cell[][] } {
 	const versions = versionsText(result.datasetVersions);
 	switch (table) {
-		case 'pdus':
+		case 'pdus': {
+			const shown = disclosureFor(result).row;
 			return {
 				header: [
 					'pdu_code',
@@ -52,17 +85,18 @@ export function scenarioCsv(
 					r.regionCode,
 					r.category,
 					r.subgroup,
-					r.needCount,
+					shown(r, r.needCount, 'need'),
 					r.baseline.places,
-					r.baseline.gap,
-					r.baseline.coverage,
+					shown(r, r.baseline.gap, 'derived'),
+					shown(r, r.baseline.coverage, 'derived'),
 					r.scenario.places,
-					r.scenario.gap,
-					r.scenario.coverage,
+					shown(r, r.scenario.gap, 'derived'),
+					shown(r, r.scenario.coverage, 'derived'),
 					r.changed ? 'yes' : 'no',
 					versions
 				])
 			};
+		}
 		case 'funding':
 			return {
 				header: [
@@ -160,7 +194,9 @@ export function scenarioCsv(
 					typeof a.value === 'boolean' ? (a.value ? 'yes' : 'no') : a.value
 				])
 			};
-		case 'explanations':
+		case 'explanations': {
+			const hidden = disclosureFor(result).explanation;
+			const people = new Set(['need', 'gap', 'PDU gap before']);
 			return {
 				header: [
 					'id',
@@ -172,16 +208,25 @@ export function scenarioCsv(
 					'assumptions',
 					'dataset_versions'
 				],
-				rows: result.explanations.map((e) => [
-					e.id,
-					e.label,
-					e.value,
-					e.unit,
-					e.formula,
-					e.inputs.map((i) => `${i.name} = ${i.value ?? 'not known'}`).join('; '),
-					e.assumptions.join('; '),
-					versionsText(e.datasetVersions)
-				])
+				rows: result.explanations.map((e) => {
+					const h = hidden(e.id, e.unit);
+					return [
+						e.id,
+						e.label,
+						h ? SUPPRESSION_LABELS[h] : e.value,
+						e.unit,
+						e.formula,
+						e.inputs
+							.map(
+								(i) =>
+									`${i.name} = ${h && people.has(i.name) ? SUPPRESSION_LABELS.secondary : (i.value ?? 'not known')}`
+							)
+							.join('; '),
+						e.assumptions.join('; '),
+						versionsText(e.datasetVersions)
+					];
+				})
 			};
+		}
 	}
 }

@@ -1,4 +1,5 @@
 import { toCsv } from '$lib/csv';
+import { SUPPRESSION_LABELS, suppressSubgroupView } from '$lib/domain/disclosure';
 import { SUBGROUP_DEFINITIONS } from '$lib/domain/subgroups';
 import { parseGapQuery } from '$lib/gap-query';
 import { computeGapView } from '$lib/gap-view';
@@ -19,9 +20,16 @@ export const GET: RequestHandler = async ({ url }) => {
 	if (query.region && !baseline.regions.some((r) => r.code === query.region))
 		return errorResponse(400, `region: '${query.region}' is not a probation region`);
 	const view = computeGapView(baseline, query);
+	// Disclosure control: a subgroup's small counts, and those that would give them away, are hidden.
+	const marks = suppressSubgroupView(
+		query.subgroup,
+		(subgroup) => computeGapView(baseline, { ...query, subgroup, region: null }).rows
+	);
+	const hidden = (r: (typeof view.rows)[number]) => marks?.cell(r.category, r.subgroup, r.pdu);
 	const round = (n: number | null) => (n === null ? null : Math.round(n));
+	const shownGap = (r: (typeof view.rows)[number]) => (hidden(r) ? -1 : (r.gap ?? -1));
 	const rows = [...view.rows]
-		.sort((a, b) => (b.gap ?? -1) - (a.gap ?? -1) || a.pduName.localeCompare(b.pduName))
+		.sort((a, b) => shownGap(b) - shownGap(a) || a.pduName.localeCompare(b.pduName))
 		.map((r) => [
 			r.pdu,
 			r.pduName,
@@ -32,10 +40,14 @@ export const GET: RequestHandler = async ({ url }) => {
 			r.caseload,
 			r.needShare,
 			r.subgroupShare,
-			round(r.needCount),
+			hidden(r) ? SUPPRESSION_LABELS[hidden(r)!] : round(r.needCount),
 			round(r.places),
-			r.coverage === null ? null : Math.round(r.coverage * 1000) / 10,
-			round(r.gap),
+			hidden(r)
+				? SUPPRESSION_LABELS.secondary
+				: r.coverage === null
+					? null
+					: Math.round(r.coverage * 1000) / 10,
+			hidden(r) ? SUPPRESSION_LABELS.secondary : round(r.gap),
 			r.services.map((s) => s.reference).join(';'),
 			'modelled'
 		]);

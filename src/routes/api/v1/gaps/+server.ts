@@ -1,3 +1,4 @@
+import { DISCLOSURE_RULE, SUPPRESSION_LABELS, suppressSubgroupView } from '$lib/domain/disclosure';
 import { parseGapQuery, gapQueryParams } from '$lib/gap-query';
 import { computeGapView } from '$lib/gap-view';
 import { ApiError, errorResponse, methodNotAllowed, respond } from '$lib/server/api/respond';
@@ -39,6 +40,16 @@ export const GET: RequestHandler = async ({ url }) => {
 				`region: '${query.region}' is not a probation region. Valid: ${baseline.regions.map((r) => `${r.code} (${r.name})`).join(', ')}`
 			);
 		const view = computeGapView(baseline, query);
+		// Disclosure control: a subgroup's small counts, and those that would give them away, are hidden.
+		const marks = suppressSubgroupView(
+			query.subgroup,
+			(subgroup) => computeGapView(baseline, { ...query, subgroup, region: null }).rows
+		);
+		const label = (s: 'primary' | 'secondary' | null | undefined) =>
+			s ? SUPPRESSION_LABELS[s] : null;
+		const totalHidden = query.region
+			? marks?.regionTotal(query.category, query.subgroup, query.region)
+			: marks?.nationalTotal(query.category, query.subgroup);
 		return {
 			query: {
 				region: query.region,
@@ -49,26 +60,44 @@ export const GET: RequestHandler = async ({ url }) => {
 				continued: query.continued
 			},
 			view: `/gaps?${gapQueryParams(query, today)}`,
-			totals: view.totals,
-			pdus: view.rows.map((r) => ({
-				pdu: r.pdu,
-				pduName: r.pduName,
-				regionCode: r.regionCode,
-				caseload: r.caseload,
-				needShare: r.needShare,
-				subgroupShare: r.subgroupShare,
-				needCount: r.needCount,
-				places: r.places,
-				coverage: r.coverage,
-				gap: r.gap,
-				services: r.services,
-				uncounted: r.uncounted,
-				provenance: {
-					needCount: 'modelled',
-					caseload: 'modelled',
-					places: 'derived from published values and the stated unit cost'
+			totals: totalHidden
+				? {
+						...view.totals,
+						needCount: null,
+						coverage: null,
+						gap: null,
+						suppressed: label(totalHidden)
+					}
+				: view.totals,
+			pdus: view.rows.map((r) => {
+				const hidden = marks?.cell(r.category, r.subgroup, r.pdu);
+				return {
+					pdu: r.pdu,
+					pduName: r.pduName,
+					regionCode: r.regionCode,
+					caseload: r.caseload,
+					needShare: r.needShare,
+					subgroupShare: r.subgroupShare,
+					needCount: hidden ? null : r.needCount,
+					places: r.places,
+					coverage: hidden ? null : r.coverage,
+					gap: hidden ? null : r.gap,
+					...(marks && { suppressed: label(hidden) }),
+					services: r.services,
+					uncounted: r.uncounted,
+					provenance: {
+						needCount: 'modelled',
+						caseload: 'modelled',
+						places: 'derived from published values and the stated unit cost'
+					}
+				};
+			}),
+			...(marks && {
+				disclosure: {
+					rule: DISCLOSURE_RULE.join(' '),
+					method: '/data-sources#disclosure-control'
 				}
-			})),
+			}),
 			excluded: view.excluded,
 			provenance: { datasetVersions: baseline.datasetVersions, method: '/data-sources#method-gaps' }
 		};
