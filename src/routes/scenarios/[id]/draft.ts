@@ -144,7 +144,7 @@ export function validateDraft(
 	if (!assumptions.success) zodErrors('assumptions', assumptions.error, draft.assumptions);
 	if (!changes.success || !assumptions.success) return { input: null, errors };
 	const geography = validateChanges(baseline, changes.data);
-	for (const issue of geography) add(['changes', ...issue.path], issue.message);
+	for (const issue of geography) add(issuePath('changes', issue.path), issue.message);
 	if (geography.length) return { input: null, errors };
 	return { input: { changes: changes.data, assumptions: assumptions.data }, errors };
 }
