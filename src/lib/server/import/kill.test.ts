@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateServicesCsv } from '../../../../scripts/bench/import.js';
+import { generateServicesCsv } from '../../../../scripts/bench/services-csv.js';
 import { migrateToLatest, openSqlite } from '../db';
 import { seedDatabase } from '../seed';
 import { importServices, servicesDatasetKey } from './commit';

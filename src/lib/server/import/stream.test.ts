@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateServicesCsv } from '../../../../scripts/bench/import.js';
+import { generateServicesCsv } from '../../../../scripts/bench/services-csv.js';
 import { migrateToLatest, sqliteConnectionOf, type DB } from '../db';
 import type { Database } from '../db/schema';
 import { seedDatabase } from '../seed';
