@@ -110,13 +110,14 @@ function checkGeography(baseline: ScenarioBaseline, changes: ScenarioRunBody['ch
 	);
 }
 
-/** Run a scenario body on the current baseline. */
+/** Run a scenario body on the current baseline, or on the dataset versions given (`pinned`). */
 export async function runScenarioBody(
 	db: DB,
 	body: { changes: ScenarioRunBody['changes']; assumptions?: ScenarioRunBody['assumptions'] },
-	today = todayIso()
+	today = todayIso(),
+	pinned?: Record<string, number>
 ): Promise<{ baseline: ScenarioBaseline; result: ScenarioResult }> {
-	const baseline = await loadScenarioBaseline(db);
+	const baseline = await loadScenarioBaseline(db, pinned);
 	checkGeography(baseline, body.changes);
 	const assumptions = resolveScenarioAssumptions(today, body.assumptions ?? {});
 	return { baseline, result: runScenario(baseline, body.changes, assumptions) };

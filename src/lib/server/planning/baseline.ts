@@ -30,6 +30,10 @@ export interface Baseline {
 	datasetVersions: Record<string, number>;
 	/** a key that changes whenever any current dataset version changes (for caches) */
 	versionKey: string;
+	/** whether it was loaded at pinned versions (a saved scenario's) rather than the current ones */
+	pinned: boolean;
+	/** the dataset version ids it was read from */
+	versionIds: number[];
 	pdus: BaselinePdu[];
 	/** national need shares; a PDU's own (`pdus[i].needShares`) replace them for that PDU */
 	needShares: Map<CrsCategory, number>;
@@ -37,9 +41,18 @@ export interface Baseline {
 	services: (CoverageService & ServiceRecord)[];
 }
 
-let cache: { key: string; baseline: Baseline } | undefined;
+/** A few baselines by version key: the current one, and those of scenarios pinned to older data. */
+const cache = new Map<string, Baseline>();
+const CACHE_SIZE = 4;
 
-async function currentVersions(db: DB): Promise<{ versions: Record<string, number>; key: string }> {
+interface VersionSet {
+	versions: Record<string, number>;
+	key: string;
+	/** the dataset version ids (undefined: read the current versions) */
+	ids?: number[];
+}
+
+async function currentVersions(db: DB): Promise<VersionSet> {
 	const rows = await db
 		.selectFrom('dataset_versions')
 		.where('is_current', '=', 1)
@@ -52,19 +65,50 @@ async function currentVersions(db: DB): Promise<{ versions: Record<string, numbe
 	};
 }
 
+/** The version ids of the given dataset versions; versions that do not exist are left out. */
+async function pinnedVersions(db: DB, pinned: Record<string, number>): Promise<VersionSet> {
+	const wanted = Object.entries(pinned);
+	const rows =
+		wanted.length === 0
+			? []
+			: await db
+					.selectFrom('dataset_versions')
+					.where((eb) =>
+						eb.or(
+							wanted.map(([key, version]) =>
+								eb.and([eb('dataset_key', '=', key), eb('version', '=', version)])
+							)
+						)
+					)
+					.select(['id', 'dataset_key', 'version'])
+					.orderBy('id')
+					.execute();
+	const ids = rows.map((r) => r.id);
+	return {
+		versions: Object.fromEntries(rows.map((r) => [r.dataset_key, r.version])),
+		key: ids.join(','),
+		ids
+	};
+}
+
 /**
  * Load the baseline once and reuse it until a dataset version changes. The key is read from the
- * database on every call, so several app instances never serve a stale baseline.
+ * database on every call, so several app instances never serve a stale baseline. With `pinned`
+ * (dataset key → version, as a scenario saves them) it loads those versions instead of the current
+ * ones, so a saved scenario's figures can be reproduced.
  */
-export async function loadBaseline(db: DB): Promise<Baseline> {
-	const { versions, key } = await currentVersions(db);
-	if (cache?.key === key) return cache.baseline;
+export async function loadBaseline(db: DB, pinned?: Record<string, number>): Promise<Baseline> {
+	const { versions, key, ids } = pinned
+		? await pinnedVersions(db, pinned)
+		: await currentVersions(db);
+	const hit = cache.get(key);
+	if (hit) return hit;
 	const [pdus, caseloads, shares, services, sites, lads] = await Promise.all([
 		listPdus(db),
-		listCaseloads(db),
-		listNeedShares(db),
-		listServices(db),
-		listSites(db),
+		listCaseloads(db, undefined, ids),
+		listNeedShares(db, ids),
+		listServices(db, ids ? { versionIds: ids } : {}),
+		listSites(db, ids ? { versionIds: ids } : {}),
 		db
 			.selectFrom('pdu_lads as pl')
 			.innerJoin('lads as l', 'l.code', 'pl.lad_code')
@@ -89,6 +133,8 @@ export async function loadBaseline(db: DB): Promise<Baseline> {
 	const baseline: Baseline = {
 		datasetVersions: versions,
 		versionKey: key,
+		pinned: !!ids,
+		versionIds: key ? key.split(',').map(Number) : [],
 		pdus: pdus.map((p): BaselinePdu => {
 			const mine = lads.filter((l) => l.pdu_code === p.code);
 			const weight = (l: (typeof mine)[number]) =>
@@ -119,6 +165,7 @@ export async function loadBaseline(db: DB): Promise<Baseline> {
 		needShareNotes: new Map(shares.map((s) => [s.category, { measure: s.measure, note: s.note }])),
 		services: services.map((s) => ({ ...s, sites: sitesOf.get(s.reference) ?? [] }))
 	};
-	cache = { key, baseline };
+	cache.set(key, baseline);
+	if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
 	return baseline;
 }

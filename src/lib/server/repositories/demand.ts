@@ -55,11 +55,18 @@ export function describeCaseloadSource(c: {
  * PDU an imported figure replaces the shipped modelled one; where two current imported datasets
  * cover the same PDU, the one imported last wins (the newest dataset version).
  */
-export async function listCaseloads(db: DB, pduCode?: string): Promise<PduCaseload[]> {
+export async function listCaseloads(
+	db: DB,
+	pduCode?: string,
+	/** dataset version ids to read (e.g. those a scenario was saved with); default: the current ones */
+	scope?: readonly number[]
+): Promise<PduCaseload[]> {
 	let q = db
 		.selectFrom('pdu_caseloads as c')
 		.innerJoin('dataset_versions as v', 'v.id', 'c.dataset_version_id')
-		.where('v.is_current', '=', 1)
+		.where((eb) =>
+			scope ? eb('v.id', 'in', scope.length ? [...scope] : [-1]) : eb('v.is_current', '=', 1)
+		)
 		.where((eb) =>
 			eb.or([
 				eb('v.dataset_key', '=', MODELLED_CASELOAD_DATASET),
@@ -156,11 +163,17 @@ export async function listCaseloads(db: DB, pduCode?: string): Promise<PduCaselo
 }
 
 /** The current national need shares by CRS category. */
-export async function listNeedShares(db: DB): Promise<NeedShare[]> {
+export async function listNeedShares(
+	db: DB,
+	/** dataset version ids to read; default: the current ones */
+	scope?: readonly number[]
+): Promise<NeedShare[]> {
 	const rows = await db
 		.selectFrom('need_shares as n')
 		.innerJoin('dataset_versions as v', 'v.id', 'n.dataset_version_id')
-		.where('v.is_current', '=', 1)
+		.where((eb) =>
+			scope ? eb('v.id', 'in', scope.length ? [...scope] : [-1]) : eb('v.is_current', '=', 1)
+		)
 		.where('n.scope', '=', 'national')
 		.select(['n.category', 'n.share', 'n.measure', 'n.provenance', 'n.note'])
 		.execute();

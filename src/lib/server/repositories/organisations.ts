@@ -41,8 +41,10 @@ function parseList(json: string): string[] {
  */
 export async function readOrganisationFacts(
 	db: DB,
-	filter: { id?: number } = {}
+	/** versionIds: dataset version ids to read (default: the current ones) */
+	filter: { id?: number; versionIds?: readonly number[] } = {}
 ): Promise<Map<number, CurrentOrganisationFacts>> {
+	const scope = filter.versionIds;
 	let orgs = db
 		.selectFrom('organisations')
 		.select([
@@ -58,7 +60,9 @@ export async function readOrganisationFacts(
 	let facts = db
 		.selectFrom('organisation_facts as f')
 		.innerJoin('dataset_versions as v', 'v.id', 'f.dataset_version_id')
-		.where('v.is_current', '=', 1)
+		.where((eb) =>
+			scope ? eb('v.id', 'in', scope.length ? [...scope] : [-1]) : eb('v.is_current', '=', 1)
+		)
 		.selectAll('f')
 		.select(['v.file_name', 'v.version', 'v.dataset_key'])
 		.orderBy('f.dataset_version_id', 'desc');
@@ -119,10 +123,14 @@ export interface OrganisationFacts {
 }
 
 /** Every organisation with its current facts (imported supplier lists over the seed), by name. */
-export async function listOrganisationFacts(db: DB): Promise<OrganisationFacts[]> {
+export async function listOrganisationFacts(
+	db: DB,
+	/** dataset version ids to read (e.g. a scenario's); default: the current ones */
+	versionIds?: readonly number[]
+): Promise<OrganisationFacts[]> {
 	const [orgs, facts] = await Promise.all([
 		db.selectFrom('organisations').select(['id', 'name']).orderBy('name').orderBy('id').execute(),
-		readOrganisationFacts(db)
+		readOrganisationFacts(db, versionIds ? { versionIds } : {})
 	]);
 	return orgs.map((o) => {
 		const f = facts.get(o.id)!;

@@ -1,39 +1,42 @@
-import { toScenarioOrganisations, type OrganisationFacts } from '$lib/domain/scenario/baseline';
-import type { ScenarioBaseline } from '$lib/domain/scenario';
+import { toScenarioOrganisations } from '$lib/domain/scenario/baseline';
+import type { ScenarioBaseline, ScenarioOrganisation } from '$lib/domain/scenario';
 import type { DB } from '../db';
 import { loadBaseline } from '../planning/baseline';
+import { listOrganisationFacts } from '../repositories/organisations';
 import { listPccAreas } from '../repositories/regions';
 
-let cache: { key: string; baseline: ScenarioBaseline } | undefined;
-
-/** What is recorded about each organisation (type, income, "by and for", Dynamic Framework). */
-async function organisationFacts(db: DB): Promise<OrganisationFacts[]> {
-	const rows = await db
-		.selectFrom('organisations')
-		.select(['id', 'name', 'org_type', 'annual_income_gbp', 'by_and_for', 'df_registered'])
-		.orderBy('id')
-		.execute();
-	const flag = (v: number | null) => (v === null ? null : v === 1);
-	return rows.map((o) => ({
-		id: o.id,
-		name: o.name,
-		orgType: o.org_type,
-		annualIncomeGbp: o.annual_income_gbp,
-		byAndFor: flag(o.by_and_for),
-		dfRegistered: flag(o.df_registered)
-	}));
-}
+const cache = new Map<string, ScenarioBaseline>();
+const CACHE_SIZE = 4;
 
 /**
- * The data a scenario runs on, from the current dataset versions: the planning baseline (PDUs,
- * need shares, services) plus regions, PCC areas and organisations. Rebuilt when a dataset version
- * changes (the key is read from the database on every call, so app instances agree).
+ * The data a scenario runs on: the planning baseline (PDUs, need shares, services) plus regions,
+ * PCC areas and organisations, from the current dataset versions or, with `pinned`, from the
+ * versions a scenario was saved with. Rebuilt when a dataset version changes (the key is read from
+ * the database on every call, so app instances agree).
  */
-export async function loadScenarioBaseline(db: DB): Promise<ScenarioBaseline> {
-	const baseline = await loadBaseline(db);
-	if (cache?.key === baseline.versionKey) return cache.baseline;
-	const [pccAreas, facts] = await Promise.all([listPccAreas(db), organisationFacts(db)]);
+export async function loadScenarioBaseline(
+	db: DB,
+	pinned?: Record<string, number>
+): Promise<ScenarioBaseline> {
+	const baseline = await loadBaseline(db, pinned);
+	const key = `${pinned ? 'pinned' : 'current'}:${baseline.versionKey}`;
+	const hit = cache.get(key);
+	if (hit) return hit;
+	const [pccAreas, facts] = await Promise.all([
+		listPccAreas(db),
+		listOrganisationFacts(db, pinned ? baseline.versionIds : undefined)
+	]);
 	const regions = new Map(baseline.pdus.map((p) => [p.regionCode, p.regionName]));
+	const fromServices = toScenarioOrganisations(facts, baseline.services);
+	// Supplier lists (organisation imports) add the regions and DF categories they record.
+	const organisations: ScenarioOrganisation[] = fromServices.map((o, i) => {
+		const f = facts[i]!;
+		return {
+			...o,
+			dfCategories: [...new Set([...o.dfCategories, ...f.dfCategories])].sort(),
+			regions: [...new Set([...o.regions, ...f.regions])].sort()
+		};
+	});
 	const scenarioBaseline: ScenarioBaseline = {
 		datasetVersions: baseline.datasetVersions,
 		regions: [...regions]
@@ -43,8 +46,9 @@ export async function loadScenarioBaseline(db: DB): Promise<ScenarioBaseline> {
 		pdus: baseline.pdus,
 		needShares: baseline.needShares,
 		services: baseline.services,
-		organisations: toScenarioOrganisations(facts, baseline.services)
+		organisations
 	};
-	cache = { key: baseline.versionKey, baseline: scenarioBaseline };
+	cache.set(key, scenarioBaseline);
+	if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
 	return scenarioBaseline;
 }

@@ -96,7 +96,7 @@ export async function compareScenarios(
 ): Promise<Comparison | { missing: string }> {
 	const runs = [];
 	for (const id of ids.slice(0, MAX_COMPARED)) {
-		const run = await runSavedScenario(db, id);
+		const run = await runSavedScenario(db, id, undefined, undefined, 'current');
 		if (!run) return { missing: id };
 		runs.push(run);
 	}

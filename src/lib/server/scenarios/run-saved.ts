@@ -16,12 +16,26 @@ export interface DatasetDrift {
 }
 
 export interface SavedScenarioRun {
+	/** saved: on the dataset versions the scenario was saved with; current: on the newest */
+	data: 'saved' | 'current';
 	scenario: SavedScenario;
 	body: ScenarioBody;
 	baseline: ScenarioBaseline;
 	result: ScenarioResult;
 	/** datasets whose current version differs from the one pinned when the scenario was saved */
 	drift: DatasetDrift[];
+	/** the current dataset versions (to offer a re-run when they differ) */
+	currentVersions: Record<string, number>;
+}
+
+/** dataset key → current version. */
+export async function currentDatasetVersions(db: DB): Promise<Record<string, number>> {
+	const rows = await db
+		.selectFrom('dataset_versions')
+		.where('is_current', '=', 1)
+		.select(['dataset_key', 'version'])
+		.execute();
+	return Object.fromEntries(rows.map((r) => [r.dataset_key, r.version]));
 }
 
 /** The datasets whose current versions differ from a scenario's pinned ones. */
@@ -43,15 +57,17 @@ export async function datasetDrift(
 }
 
 /**
- * Run a saved scenario (at a version, default its newest) on the current baseline. The result
- * names the dataset versions it used; `drift` says which differ from those the scenario was saved
- * with, so a page can say so.
+ * Run a saved scenario (at a version, default its newest) on the dataset versions it was saved
+ * with (reproducible), or on the newest (`data: 'current'`). The result names the dataset versions
+ * it used; `drift` says which current versions differ from the saved ones, so a page can offer to
+ * re-run on them and show what changed.
  */
 export async function runSavedScenario(
 	db: DB,
 	id: string,
 	version?: number,
-	today = todayIso()
+	today = todayIso(),
+	data: 'saved' | 'current' = 'saved'
 ): Promise<SavedScenarioRun | undefined> {
 	const scenario = await findScenario(db, id, version);
 	if (!scenario) return undefined;
@@ -60,7 +76,13 @@ export async function runSavedScenario(
 		throw new Error(
 			`scenario ${id} version ${scenario.version} holds changes that no longer validate`
 		);
-	const { baseline, result } = await runScenarioBody(db, parsed.data, today);
-	const drift = await datasetDrift(db, scenario.datasetVersions, baseline.datasetVersions);
-	return { scenario, body: parsed.data, baseline, result, drift };
+	const current = await currentDatasetVersions(db);
+	const { baseline, result } = await runScenarioBody(
+		db,
+		parsed.data,
+		today,
+		data === 'saved' ? scenario.datasetVersions : undefined
+	);
+	const drift = await datasetDrift(db, scenario.datasetVersions, current);
+	return { data, scenario, body: parsed.data, baseline, result, drift, currentVersions: current };
 }

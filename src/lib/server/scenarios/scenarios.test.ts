@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '../db';
+import { importServices } from '../import/commit';
+import { readFixture } from '../import/testing';
 import { createScenario } from '../repositories/scenarios';
 import { freshDatabase } from '../testing/fresh-db';
 import { compareScenarios } from './compare';
 import { SCENARIO_TABLES, scenarioCsv } from './export';
-import { runSavedScenario } from './run-saved';
+import { currentDatasetVersions, runSavedScenario } from './run-saved';
 
 let db: DB;
 let durham: string;
@@ -30,7 +32,7 @@ const pcc = (annualGbp: number) => ({
 
 beforeAll(async () => {
 	db = (await freshDatabase({ seed: true })).db;
-	const versions = { 'probation-regions': 1 };
+	const versions = await currentDatasetVersions(db);
 	durham = (
 		await createScenario(
 			db,
@@ -65,10 +67,27 @@ beforeAll(async () => {
 afterAll(async () => db.destroy());
 
 describe('saved scenarios, run again', () => {
-	it('say which datasets changed since they were saved', async () => {
-		const run = await runSavedScenario(db, durham);
-		expect(run?.drift.map((d) => d.key)).toContain('need-shares');
-		expect(run?.drift.find((d) => d.key === 'need-shares')).toMatchObject({ saved: null });
+	it('run on the dataset versions they were saved with, and say which have changed since', async () => {
+		const places = (run: Awaited<ReturnType<typeof runSavedScenario>>) =>
+			run!.result.pdus.find(
+				(p) => p.pdu === 'N54DUR' && p.category === 'Accommodation' && p.subgroup === 'all'
+			)!.baseline.places;
+		const before = (await runSavedScenario(db, durham))!;
+		expect(before.drift).toEqual([]);
+		// Since it was saved, a local housing service in Durham has been imported.
+		await importServices(db, readFixture('services-good.csv'), {
+			fileName: 'services-good.csv',
+			datasetName: 'Durham local'
+		});
+		const saved = (await runSavedScenario(db, durham))!;
+		expect(saved.data).toBe('saved');
+		expect(saved.drift).toEqual([
+			{ key: 'services-durham-local', title: 'Durham local', saved: null, current: 1 }
+		]);
+		expect(places(saved)).toBe(places(before));
+		const current = (await runSavedScenario(db, durham, undefined, undefined, 'current'))!;
+		expect(places(current)).toBeGreaterThan(places(before));
+		expect(current.result.datasetVersions['services-durham-local']).toBe(1);
 		expect(await runSavedScenario(db, 'nope')).toBeUndefined();
 	});
 

@@ -16,8 +16,20 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const version = raw === null ? undefined : Number(raw);
 	if (version !== undefined && !(Number.isInteger(version) && version >= 1))
 		error(400, 'That is not a version number');
-	const run = await runSavedScenario(db, params.id, version);
+	const data = url.searchParams.get('data') === 'current' ? 'current' : 'saved';
+	const run = await runSavedScenario(db, params.id, version, undefined, data);
 	if (!run) error(404, 'Page not found');
+	// Where newer data exists, the same scenario on the other data, to show what it changes.
+	const other =
+		run.drift.length > 0
+			? await runSavedScenario(
+					db,
+					params.id,
+					version,
+					undefined,
+					data === 'saved' ? 'current' : 'saved'
+				)
+			: undefined;
 	const { scenario, result, baseline } = run;
 	const names = placeNames(baseline);
 	const touched = [
@@ -50,7 +62,21 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			owner: scenario.owner
 		},
 		printedOn: todayIso(),
+		data,
 		drift: run.drift,
+		dataChanges: other
+			? result.byCategory.map((h) => {
+					const o = other.result.byCategory.find((x) => x.category === h.category)!;
+					const [saved, current] = data === 'saved' ? [h, o] : [o, h];
+					return {
+						category: h.category,
+						savedPlaces: saved.scenario.places,
+						currentPlaces: current.scenario.places,
+						savedGap: saved.scenario.gap,
+						currentGap: current.scenario.gap
+					};
+				})
+			: [],
 		changes: result.changes.map((c) => describeChange(c, names)),
 		assumptions: flattenAssumptions(result.assumptions).map((a) => ({
 			...a,

@@ -14,7 +14,8 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	const version = raw === null ? undefined : Number(raw);
 	if (version !== undefined && !(Number.isInteger(version) && version >= 1))
 		error(400, 'That is not a version number');
-	const run = await runSavedScenario(getDb(), params.id, version);
+	const data = url.searchParams.get('data') === 'current' ? 'current' : 'saved';
+	const run = await runSavedScenario(getDb(), params.id, version, undefined, data);
 	if (!run) error(404, 'Page not found');
 	const { header, rows } = scenarioCsv(run.result, table);
 	const slug = run.scenario.name
