@@ -103,6 +103,20 @@ export const LOT_CATEGORIES: Record<CrsLot, readonly CrsCategory[]> = {
 	"Women's Services": CRS_CATEGORIES
 };
 
+/**
+ * The CRS categories a Refer and Monitor contract type delivers (ACC, ETE, DNR…, FBD…, PWB, WOS/WSM),
+ * used when a contract definition's activities name none; [] for a type that is not a CRS lot.
+ */
+export function categoriesOfContractType(code: string): CrsCategory[] {
+	if (code === 'ACC') return ['Accommodation'];
+	if (code === 'ETE') return ['Education, Training and Employment'];
+	if (code.startsWith('DNR')) return ['Dependency and Recovery'];
+	if (code.startsWith('FBD')) return ['Finance, Benefits and Debt'];
+	if (code === 'PWB') return [...LOT_CATEGORIES['Personal Wellbeing']];
+	if (code === 'WOS' || code === 'WSM') return [...CRS_CATEGORIES];
+	return [];
+}
+
 /** Refer and Monitor contract-type codes for the four 2021 lots. */
 export const LOT_CONTRACT_TYPE: Record<CrsLot, string> = {
 	Accommodation: 'ACC',

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Transaction } from 'kysely';
 import { apportionTotal, pduPopulations } from '$lib/domain/caseload';
 import {
-	CRS_CATEGORIES,
 	LOT_CATEGORIES,
+	categoriesOfContractType,
 	parseLot,
 	parseNeedAreas,
 	type CrsCategory,
@@ -734,15 +734,6 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 	});
 }
 
-function categoriesOfContractType(code: string): CrsCategory[] {
-	if (code === 'ACC') return ['Accommodation'];
-	if (code === 'ETE') return ['Education, Training and Employment'];
-	if (code.startsWith('DNR')) return ['Dependency and Recovery'];
-	if (code.startsWith('FBD')) return ['Finance, Benefits and Debt'];
-	if (code === 'PWB') return [...LOT_CATEGORIES['Personal Wellbeing']];
-	if (code === 'WOS' || code === 'WSM') return [...CRS_CATEGORIES];
-	return [];
-}
 
 async function insertMany<T extends keyof Database & string>(
 	trx: Trx,

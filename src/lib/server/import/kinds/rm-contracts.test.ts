@@ -8,8 +8,8 @@ import { decodeFiles } from '../commit';
 import { loadServiceReferenceData, type ServiceReferenceData } from '../services';
 import { IMPORT_FIXTURES, databaseState } from '../testing';
 import type { ImportFile } from '../types';
+import { categoriesOfContractType } from '$lib/domain/categories';
 import {
-	categoriesOfContractType,
 	loadRmProviders,
 	rmContractsImporter,
 	rmContractsReader,

@@ -1,10 +1,5 @@
 import path from 'node:path';
-import {
-	CRS_CATEGORIES,
-	LOT_CATEGORIES,
-	parseNeedAreas,
-	type CrsCategory
-} from '$lib/domain/categories';
+import { CRS_CATEGORIES, categoriesOfContractType, parseNeedAreas } from '$lib/domain/categories';
 import type { DB } from '../../db';
 import { importSupply, servicesDatasetKey, type SupplyReader } from '../commit';
 import { NameIndex } from '../services';
@@ -50,19 +45,6 @@ export async function loadRmProviders(db: DB): Promise<RmProvider[]> {
 	return rows.map((r) => ({ code: r.rm_provider_code!, name: r.name }));
 }
 
-/**
- * The categories a contract type delivers, when its activities name none that are CRS categories.
- * The same rule as the seed's (src/lib/server/seed/index.ts, categoriesOfContractType).
- */
-export function categoriesOfContractType(code: string): CrsCategory[] {
-	if (code === 'ACC') return ['Accommodation'];
-	if (code === 'ETE') return ['Education, Training and Employment'];
-	if (code.startsWith('DNR')) return ['Dependency and Recovery'];
-	if (code.startsWith('FBD')) return ['Finance, Benefits and Debt'];
-	if (code === 'PWB') return [...LOT_CATEGORIES['Personal Wellbeing']];
-	if (code === 'WOS' || code === 'WSM') return [...CRS_CATEGORIES];
-	return [];
-}
 
 /**
  * Who pays: HMPPS, except the Greater Manchester contracts (DN671065…) that GMCA co-commissions,
