@@ -1,20 +1,26 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { initDatabase } from '$lib/server/context';
+import { guard, startupProblem } from '$lib/server/auth/guard';
+import { getDb, initDatabase } from '$lib/server/context';
 import { jsonLogs, logJson, requestIdFrom } from '$lib/server/log';
 
-/** Open, migrate and (first time only) seed the database before the first request. */
+/**
+ * Open, migrate and (first time only) seed the database before the first request. Shared mode
+ * with no admin account refuses to start, saying how to create one.
+ */
 export const init: ServerInit = async () => {
-	await initDatabase();
+	const db = await initDatabase();
+	const problem = await startupProblem(db);
+	if (problem) {
+		console.error(problem);
+		process.exit(1);
+	}
 };
-
-/** In local mode (the only mode so far) one person uses Landscape, as its administrator. */
-export const LOCAL_USER = { name: 'local administrator' };
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
-	event.locals.user = LOCAL_USER;
 	event.locals.requestId = requestIdFrom(event.request.headers.get('x-request-id'));
-	const response = await resolve(event);
+	// Who is asking, whether the policy (src/lib/server/auth/policy.ts) lets them, and the audit entry.
+	const response = await guard(getDb(), event, resolve);
 	response.headers.set('X-Request-Id', event.locals.requestId);
 	if (jsonLogs())
 		logJson('info', 'request', {

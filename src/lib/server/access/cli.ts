@@ -5,6 +5,7 @@ import { accessCommand } from './access-command';
 import { datasetsCommand } from './datasets-command';
 import { dbCommand } from './db-command';
 import { importCommand } from './import-command';
+import { usersCommand } from './users-command';
 import {
 	DataError,
 	EXIT_INVALID_DATA,
@@ -27,7 +28,8 @@ export const COMMANDS: readonly CliCommand[] = [
 	accessCommand,
 	importCommand,
 	datasetsCommand,
-	dbCommand
+	dbCommand,
+	usersCommand
 ];
 
 /** The planning model's access functions, for the bench (scripts/bench/access.js) to time. */
@@ -38,6 +40,8 @@ export { defaultAssumptions } from '$lib/domain/assumptions';
 export { SUBGROUPS } from '$lib/domain/subgroups';
 export { freshDatabase } from '../testing/fresh-db';
 export { loadGapBaseline } from '../planning/gap-baseline';
+/** Accounts, sessions, sign-in and the policy, for the bench (scripts/bench/auth.js). */
+export * as auth from '../auth';
 
 export function mainUsage(): string {
 	const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,5 +1,6 @@
 import { freshDatabase } from '../testing/fresh-db';
 import type { DB } from '../db';
+import { hashPassword } from './passwords';
 import type { AppUser, Role } from './roles';
 
 /**
@@ -41,4 +42,36 @@ export function person(
 	name = `${role}@example.org`
 ): AppUser {
 	return { id: 1, name, email: name, role, regions, mustChangePassword: false };
+}
+
+/**
+ * Add an account quickly (a cheap hash of `password`, unlike createAccount's real cost): for
+ * tests that need people, not hashing.
+ */
+export async function addPerson(
+	db: DB,
+	email: string,
+	role: Role,
+	regions: readonly string[],
+	password = 'a long enough password'
+): Promise<number> {
+	const { id } = await db
+		.insertInto('users')
+		.values({
+			email,
+			role,
+			password_hash: await hashPassword(password, { N: 1024, r: 8, p: 1 }),
+			must_change_password: 0,
+			active: 1,
+			created_at: new Date().toISOString(),
+			created_by: 'test'
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	if (regions.length)
+		await db
+			.insertInto('user_regions')
+			.values(regions.map((region_code) => ({ user_id: id, region_code })))
+			.execute();
+	return id;
 }

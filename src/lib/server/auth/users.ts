@@ -330,3 +330,8 @@ export async function setAccountPassword(
 	});
 	return mustFind(db, id);
 }
+
+/** The regions people can be given, by name. */
+export async function listRegionChoices(db: DB): Promise<{ code: string; name: string }[]> {
+	return db.selectFrom('regions').select(['code', 'name']).orderBy('name').execute();
+}
