@@ -111,7 +111,10 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 	await screenshot(page, 'scenario-studio-edited');
 
 	// Explain: the formula, its inputs linked to their own explanations, assumptions, datasets.
-	await gapCell(page, 'scenario-gap').getByRole('button').click();
+	// By keyboard: Enter on the number opens it, Escape closes it and focus goes back.
+	const explainGap = gapCell(page, 'scenario-gap').getByRole('button');
+	await explainGap.focus();
+	await page.keyboard.press('Enter');
 	const dialog = page.getByTestId('explain-dialog');
 	await expect(dialog).toBeVisible();
 	await expect(dialog.getByRole('heading', { level: 2 })).toHaveText(
@@ -129,6 +132,7 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 	await expect(dialog.getByRole('heading', { level: 2 })).toContainText('Scenario gap');
 	await page.keyboard.press('Escape');
 	await expect(dialog).toBeHidden();
+	await expect(explainGap).toBeFocused();
 
 	// The draft lives in the address: a reload loses nothing.
 	await expect(page).toHaveURL(/[?&]draft=/);
@@ -160,6 +164,7 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 	await page.getByRole('button', { name: 'Save as version 3' }).click();
 	const conflict = page.getByTestId('conflict');
 	await expect(conflict).toBeVisible();
+	await expect(page.getByTestId('saved-banner')).toHaveCount(0);
 	await expect(conflict).toContainText('local administrator saved version 3');
 	await expect(conflict).toContainText('after you opened version 2');
 	await expect(conflict.getByTestId('conflict-differences')).toContainText(
@@ -189,6 +194,7 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 });
 
 test('an older version is shown read-only and can be restored', async ({ page }) => {
+	test.setTimeout(60_000);
 	const studio = await createScenario(page, 'Version history (test)');
 	await fundDurham(page);
 	await expect(gapCell(page, 'change')).toHaveText('−400');
@@ -205,6 +211,7 @@ test('an older version is shown read-only and can be restored', async ({ page })
 		'Partner 1'
 	);
 	await expect(gapCell(page, 'change')).toHaveText('0');
+	await screenshot(page, 'scenario-studio-old-version');
 	await expectNoSeriousAxeViolations(page);
 
 	await page.getByRole('button', { name: 'Restore this version' }).click();
