@@ -88,11 +88,10 @@ export function uploadProblems(
 			!importer.extensions.includes(path.extname(f.name).toLowerCase()) ||
 			!FILE_TYPES.has(f.type.split(';')[0]!.trim().toLowerCase())
 	);
-	if (uploads.length === 0)
-		return [{ field: 'file', message: `Select a ${accepts} file to import` }];
+	if (uploads.length === 0) return [{ field: 'file', message: `Select a ${words} file to import` }];
 	if (uploads.length > 1 && !importer.acceptsFolder)
 		return [
-			{ field: 'file', message: `Select one ${accepts} file: this kind takes one file at a time` }
+			{ field: 'file', message: `Select one ${words} file: this kind takes one file at a time` }
 		];
 	if (wrongType)
 		return [
