@@ -3,6 +3,15 @@ import { auditFilterSchema, listAudit, listAuditActions } from '$lib/server/auth
 import { getDb } from '$lib/server/context';
 import type { PageServerLoad } from './$types';
 
+/** A before or after as `key: value` lines (nested values as JSON), for reading in a table. */
+function lines(value: unknown): string[] {
+	if (value === null || value === undefined) return [];
+	if (typeof value !== 'object' || Array.isArray(value)) return [JSON.stringify(value)];
+	return Object.entries(value).map(
+		([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`
+	);
+}
+
 /** Entries shown on the page; the CSV has every match. */
 const SHOWN = 200;
 
@@ -37,10 +46,6 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		errors: [],
 		total,
 		query,
-		entries: entries.map((e) => ({
-			...e,
-			before: e.before === null ? null : JSON.stringify(e.before),
-			after: e.after === null ? null : JSON.stringify(e.after)
-		}))
+		entries: entries.map((e) => ({ ...e, before: lines(e.before), after: lines(e.after) }))
 	};
 };

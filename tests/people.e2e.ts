@@ -1,0 +1,346 @@
+// People, roles and trust in shared mode. This file starts its own, SECOND server (the first, in
+// playwright.config.ts, runs in local mode), on a fresh database with accounts made by the
+// `landscape users` command line beforehand, since shared mode will not start without an admin.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { snapshotBuild } from '../scripts/bench/snapshot.js';
+import { CLI_BUNDLE, ensureCliBuild } from '../scripts/landscape.js';
+import { expectNoSeriousAxeViolations } from './helpers/axe';
+
+test.describe.configure({ mode: 'serial' });
+
+const root = path.resolve(import.meta.dirname, '..');
+const SHOTS = path.join(root, 'screenshots');
+// Illustrative accounts: example.org addresses, passwords for this test only.
+const PEOPLE = {
+	admin: { email: 'admin@example.org', password: 'admin password for tests', role: 'admin' },
+	northEast: {
+		email: 'ne.commissioner@example.org',
+		password: 'north east password',
+		role: 'commissioner',
+		regions: 'N54'
+	},
+	london: {
+		email: 'london.commissioner@example.org',
+		password: 'london password 1',
+		role: 'commissioner',
+		regions: 'N07'
+	},
+	viewer: {
+		email: 'viewer@example.org',
+		password: 'viewer password 1',
+		role: 'viewer',
+		regions: 'N54'
+	}
+} as const;
+type Who = keyof typeof PEOPLE;
+
+let dir: string;
+let dbFile: string;
+/** A private copy of build/ (others may rebuild build/ while this runs), with scripts/start.js. */
+let snapshot: { dir: string; script: string } | undefined;
+let server: ChildProcess | undefined;
+let serverLog = '';
+let base: string;
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as net.AddressInfo;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+const env = (port: number) => ({
+	...process.env,
+	PORT: String(port),
+	HOST: '127.0.0.1',
+	LANDSCAPE_MODE: 'shared',
+	LANDSCAPE_DB: dbFile
+});
+
+function landscape(...args: string[]) {
+	const result = spawnSync(process.execPath, [CLI_BUNDLE, ...args], {
+		cwd: root,
+		encoding: 'utf8',
+		timeout: 120_000,
+		env: { ...process.env, LANDSCAPE_DB: dbFile }
+	});
+	if (result.status !== 0)
+		throw new Error(`landscape ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+	return result.stdout;
+}
+
+async function waitForServer(url: string, child: ChildProcess) {
+	for (let i = 0; i < 600; i++) {
+		if (child.exitCode !== null) throw new Error(`the shared-mode server exited:\n${serverLog}`);
+		try {
+			if ((await fetch(url)).ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`the shared-mode server did not answer within 60 s:\n${serverLog}`);
+}
+
+test.beforeAll(async () => {
+	test.setTimeout(300_000);
+	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-people-e2e-'));
+	dbFile = path.join(dir, 'landscape.db');
+	fs.mkdirSync(SHOTS, { recursive: true });
+	ensureCliBuild();
+	for (const p of Object.values(PEOPLE))
+		landscape(
+			'users',
+			'add',
+			'--email',
+			p.email,
+			'--role',
+			p.role,
+			...('regions' in p ? ['--regions', p.regions] : []),
+			'--password',
+			p.password
+		);
+	snapshot = await snapshotBuild(root);
+	fs.copyFileSync(
+		path.join(root, 'scripts', 'e2e-server.js'),
+		path.join(snapshot.dir, 'scripts', 'e2e-server.js')
+	);
+	const port = await freePort();
+	base = `http://127.0.0.1:${port}`;
+	// scripts/start.js, as `npm start` runs it (scripts/e2e-server.js would delete the database).
+	server = spawn(process.execPath, [snapshot.script], {
+		cwd: root,
+		env: env(port),
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	server.stdout?.on('data', (d) => (serverLog += d));
+	server.stderr?.on('data', (d) => (serverLog += d));
+	await waitForServer(`${base}/healthz`, server);
+});
+
+test.afterAll(async () => {
+	if (server && server.exitCode === null) {
+		const exited = new Promise((r) => server!.once('exit', r));
+		server.kill('SIGTERM');
+		await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+		if (server.exitCode === null) server.kill('SIGKILL');
+	}
+	if (dir) fs.rmSync(dir, { recursive: true, force: true });
+	if (snapshot) fs.rmSync(snapshot.dir, { recursive: true, force: true });
+});
+
+/** A new browser context signed in as `who` through the sign-in page. */
+async function signedIn(browser: Browser, who: Who): Promise<Page> {
+	const context = await browser.newContext({ baseURL: base });
+	const page = await context.newPage();
+	await page.goto('/sign-in');
+	await page.getByLabel('Email address').fill(PEOPLE[who].email);
+	await page.getByLabel('Password').fill(PEOPLE[who].password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).not.toHaveURL(/\/sign-in/);
+	return page;
+}
+
+let scenarioId = '';
+
+test('shared mode will not start without an admin, and says how to make one', async () => {
+	const emptyDb = path.join(dir, 'empty.db');
+	const result = spawnSync(
+		process.execPath,
+		[path.join(snapshot!.dir, 'scripts', 'e2e-server.js')],
+		{
+			cwd: root,
+			encoding: 'utf8',
+			timeout: 120_000,
+			env: { ...env(await freePort()), LANDSCAPE_DB: emptyDb }
+		}
+	);
+	expect(result.status).toBe(1);
+	expect(result.stderr).toContain('there is no active admin account');
+	expect(result.stderr).toContain(
+		'npm run landscape -- users add --role admin --email YOU@EXAMPLE.ORG'
+	);
+});
+
+test('the landing page is public; everything else asks for sign-in, then goes back', async ({
+	page
+}) => {
+	await page.goto(`${base}/`);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	expect((await page.request.get(`${base}/api/v1/regions`)).status()).toBe(401);
+
+	await page.goto(`${base}/gaps?region=N54`);
+	await expect(page).toHaveURL(`${base}/sign-in?next=%2Fgaps%3Fregion%3DN54`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Landscape');
+	await page.screenshot({ path: path.join(SHOTS, 'people-sign-in.png'), fullPage: true });
+	await expectNoSeriousAxeViolations(page);
+
+	// A wrong password: one message for every failure, so accounts cannot be probed.
+	await page.getByLabel('Email address').fill(PEOPLE.viewer.email);
+	await page.getByLabel('Password').fill('not the password');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.locator('.govuk-error-summary')).toContainText(
+		'Enter a correct email address and password'
+	);
+	await expect(page.getByLabel('Email address')).toHaveValue(PEOPLE.viewer.email);
+
+	await page.getByLabel('Password').fill(PEOPLE.viewer.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(`${base}/gaps?region=N54`);
+	const cookie = (await page.context().cookies()).find((c) => c.name === 'landscape_session');
+	expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
+});
+
+test('a commissioner creates and saves a North East scenario', async ({ browser }) => {
+	const page = await signedIn(browser, 'northEast');
+	await page.goto('/scenarios/new');
+	await page.getByLabel('Name', { exact: true }).fill('Illustrative North East plan');
+	await page.getByLabel('Probation region').selectOption('N54');
+	await page.getByLabel('CRS category').selectOption({ index: 1 });
+	await page.getByRole('button', { name: 'Create scenario' }).click();
+	await expect(page).toHaveURL(/\/scenarios\/[a-z2-7]{12}$/);
+	scenarioId = new URL(page.url()).pathname.split('/').pop()!;
+	await page.getByRole('button', { name: 'Save as version 2' }).click();
+	await expect(page).toHaveURL(new RegExp(`/scenarios/${scenarioId}\\?saved=2`));
+	await page.context().close();
+});
+
+test('a viewer cannot reach a draft scenario by its address', async ({ browser }) => {
+	const page = await signedIn(browser, 'viewer');
+	const response = await page.goto(`/scenarios/${scenarioId}`);
+	expect(response?.status()).toBe(404);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+	await expect(page.locator('body')).not.toContainText('Illustrative North East plan');
+	expect((await page.request.get(`/api/v1/scenarios/${scenarioId}`)).status()).toBe(404);
+	expect((await page.goto(`/scenarios/${scenarioId}/report`))?.status()).toBe(404);
+	// nor start one, nor import
+	expect((await page.goto('/scenarios/new'))?.status()).toBe(403);
+	expect((await page.goto('/import'))?.status()).toBe(403);
+	await page.context().close();
+});
+
+test('a commissioner for London cannot edit a North East scenario, even once published', async ({
+	browser
+}) => {
+	const page = await signedIn(browser, 'london');
+	// a draft: not even visible
+	expect((await page.goto(`/scenarios/${scenarioId}`))?.status()).toBe(404);
+	// published (there is no publish button yet, so straight in the database): visible, not editable
+	const db = new SQLite(dbFile);
+	db.prepare("update scenarios set visibility = 'published' where id = ?").run(scenarioId);
+	db.close();
+	expect((await page.goto(`/scenarios/${scenarioId}`))?.status()).toBe(200);
+	await page.getByRole('button', { name: 'Save as version 3' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		'You do not have permission to do this'
+	);
+	const put = await page.request.put(`/api/v1/scenarios/${scenarioId}`, {
+		data: { name: 'Taken over', description: '', changes: [], assumptions: {}, baseVersion: 2 }
+	});
+	expect(put.status()).toBe(403);
+	const scenario = await (await page.request.get(`/api/v1/scenarios/${scenarioId}`)).json();
+	expect(scenario).toMatchObject({ name: 'Illustrative North East plan', currentVersion: 2 });
+	await page.context().close();
+});
+
+test('a cross-site form post is refused even with a valid session (CSRF)', async ({ browser }) => {
+	const page = await signedIn(browser, 'northEast');
+	const forged = await page.request.post(`/scenarios/${scenarioId}?/save`, {
+		headers: { origin: 'https://attacker.example' },
+		form: { name: 'Forged', description: '', body: '{}', baseVersion: '2' }
+	});
+	expect(forged.status()).toBe(403);
+	expect(await forged.text()).toContain('Cross-site POST form submissions are forbidden');
+	const signIn = await page.request.post('/sign-in', {
+		headers: { origin: 'https://attacker.example' },
+		form: { email: PEOPLE.admin.email, password: PEOPLE.admin.password }
+	});
+	expect(signIn.status()).toBe(403);
+	await page.context().close();
+});
+
+test('the audit log shows the scenario save; admins filter and export it', async ({ browser }) => {
+	const page = await signedIn(browser, 'admin');
+	await page.goto('/admin/audit');
+	await page.getByLabel('What').selectOption('scenario.save');
+	await page.getByRole('button', { name: 'Filter' }).click();
+	await expect(page).toHaveURL(/action=scenario\.save/);
+	const rows = page.getByTestId('audit-table').locator('tbody tr');
+	await expect(rows).toHaveCount(1);
+	await expect(rows.first()).toContainText(PEOPLE.northEast.email);
+	await expect(rows.first()).toContainText(`scenario:${scenarioId}`);
+	await expect(rows.first()).toContainText('version: 2');
+	await page.goto('/admin/audit');
+	await expect(page.getByTestId('audit-table')).toContainText('sign-in.failed');
+	await page.screenshot({ path: path.join(SHOTS, 'people-admin-audit.png'), fullPage: true });
+	await expectNoSeriousAxeViolations(page);
+
+	const csv = await page.request.get('/admin/audit/export.csv?action=scenario');
+	expect(csv.status()).toBe(200);
+	expect(csv.headers()['content-type']).toContain('text/csv');
+	const text = await csv.text();
+	expect(text.split('\r\n')[0]).toBe('id,at,actor,action,target,before,after,request_id,ip');
+	expect(text).toContain(`scenario.save,scenario:${scenarioId}`);
+	await page.context().close();
+
+	// and nobody else can read it
+	const viewer = await signedIn(browser, 'viewer');
+	expect((await viewer.goto('/admin/audit'))?.status()).toBe(403);
+	expect((await viewer.request.get('/admin/audit/export.csv')).status()).toBe(403);
+	await viewer.context().close();
+});
+
+test('an admin invites someone, who must choose their own password; sign-out ends the session', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser, 'admin');
+	await admin.goto('/admin/users');
+	await admin.getByLabel('Email address').fill('partner@example.org');
+	await admin.getByLabel('partner', { exact: true }).check();
+	await admin.getByLabel('North East').check();
+	await admin.getByRole('button', { name: 'Add person' }).click();
+	const oneTime = await admin.getByTestId('one-time-password-value').innerText();
+	expect(oneTime).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+	await expect(admin.getByTestId('accounts')).toContainText('partner@example.org');
+	await admin.context().close();
+
+	const context = await browser.newContext({ baseURL: base });
+	const page = await context.newPage();
+	await page.goto('/sign-in');
+	await page.getByLabel('Email address').fill('partner@example.org');
+	await page.getByLabel('Password').fill(oneTime);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(`${base}/sign-in/password`);
+	// nothing else until they do
+	await page.goto('/gaps');
+	await expect(page).toHaveURL(`${base}/sign-in/password`);
+	await page.getByLabel('One-time password').fill(oneTime);
+	await page.getByLabel('New password', { exact: true }).fill('partner own password');
+	await page.getByLabel('New password again').fill('partner own password');
+	await page.getByRole('button', { name: 'Save password' }).click();
+	await expect(page.locator('.govuk-notification-banner')).toContainText(
+		'Your password has been changed'
+	);
+	const session = (await context.cookies()).find((c) => c.name === 'landscape_session')!;
+	expect((await page.goto('/gaps'))?.status()).toBe(200);
+
+	await page.goto('/sign-in');
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page.locator('.govuk-notification-banner')).toContainText('You have signed out');
+	// the old cookie, replayed, is refused: the session is gone from the server
+	const replay = await browser.newContext({ baseURL: base });
+	await replay.addCookies([{ ...session, sameSite: 'Lax' }]);
+	expect((await replay.request.get('/api/v1/regions')).status()).toBe(401);
+	await replay.close();
+	await context.close();
+});
