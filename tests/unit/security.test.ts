@@ -10,6 +10,7 @@ import { initDatabase } from '$lib/server/context';
 import type { DB } from '$lib/server/db';
 import { AVAILABLE_KINDS, findImporter } from '$lib/server/import/registry';
 import { createScenario } from '$lib/server/repositories/scenarios';
+import { currentDatasetVersions } from '$lib/server/scenarios/run-saved';
 import { GET as gapsApi } from '../../src/routes/api/v1/gaps/+server';
 import { GET as cliffCsv } from '../../src/routes/cliff/cliff.csv/+server';
 import { GET as gapsCsv } from '../../src/routes/gaps/export.csv/+server';
@@ -102,7 +103,8 @@ beforeAll(async () => {
 					],
 					assumptions: { subgroups: ['all', 'women'] }
 				},
-				datasetVersions: { 'probation-regions': 1 }
+				// saved on today's versions, the tiny caseload among them
+				datasetVersions: await currentDatasetVersions(db)
 			},
 			{ owner: 'test' }
 		)
