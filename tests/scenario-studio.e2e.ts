@@ -14,6 +14,9 @@ const gapCell = (page: Page, col: 'baseline-gap' | 'scenario-gap' | 'change') =>
 /** The PDU's area on the scenario map: its aria-label begins "<name>: ". */
 const scenarioArea = (page: Page) =>
 	page.locator(`[data-testid="map-scenario"] path[role="button"][aria-label^="${PDU.name}: "]`);
+/** A cell's text: the number shown, then what a screen reader also hears (": explain …"). */
+const shows = (value: string) => new RegExp(`^\\s*${value}: explain`);
+
 /** A gap as shown (the button's text starts with the number; the rest is for screen readers). */
 async function number(page: Page, col: 'baseline-gap' | 'scenario-gap'): Promise<number> {
 	const text = await gapCell(page, col).locator('button').innerText();
@@ -89,7 +92,7 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 	await fundDurham(page);
 	// £400,000 ÷ £1,000 a place (the default unit cost) = 400 places, all in the only PDU of the
 	// Durham PCC area, whose gap is bigger than that.
-	await expect(gapCell(page, 'change')).toHaveText('−400');
+	await expect(gapCell(page, 'change')).toHaveText(shows('−400'));
 	expect(await number(page, 'scenario-gap')).toBe(baselineGap - 400);
 	await expect(
 		page.locator(`[data-testid="pdu-gap-table"] tr[data-pdu="${PDU.code}"]`)
@@ -137,7 +140,7 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 	// The draft lives in the address: a reload loses nothing.
 	await expect(page).toHaveURL(/[?&]draft=/);
 	await page.reload();
-	await expect(gapCell(page, 'change')).toHaveText('−400');
+	await expect(gapCell(page, 'change')).toHaveText(shows('−400'));
 	await expect(page.getByTestId('partner-1').getByLabel('Partner 1: name')).toHaveValue(
 		'Durham PCC'
 	);
@@ -149,13 +152,13 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 	await expect(page.getByTestId('saved-banner')).toContainText('Saved as version 2');
 	await expect(page.getByTestId('save-status')).toContainText('This is version 2');
 	await expect(page).not.toHaveURL(/draft=/);
-	await expect(gapCell(page, 'change')).toHaveText('−400');
+	await expect(gapCell(page, 'change')).toHaveText(shows('−400'));
 
 	// Someone else opens the same scenario and saves first.
 	const other = await openStudio(browser, studio);
-	await expect(gapCell(other, 'change')).toHaveText('−400');
+	await expect(gapCell(other, 'change')).toHaveText(shows('−400'));
 	await other.getByTestId('partner-1').getByLabel('£ a year the partner puts in').fill('300,000');
-	await expect(gapCell(other, 'change')).toHaveText('−300');
+	await expect(gapCell(other, 'change')).toHaveText(shows('−300'));
 	await other.getByRole('button', { name: 'Save as version 3' }).click();
 	await expect(other.getByTestId('saved-banner')).toContainText('Saved as version 3');
 
@@ -185,11 +188,11 @@ test('co-commissioning: the gap shrinks in the table and on the map as the £ is
 	await expect(page.getByTestId('partner-1').getByLabel('Partner 1: name')).toHaveValue(
 		'Durham PCC and partners'
 	);
-	await expect(gapCell(page, 'change')).toHaveText('−400');
+	await expect(gapCell(page, 'change')).toHaveText(shows('−400'));
 
 	// Their version is untouched.
 	await other.reload();
-	await expect(gapCell(other, 'change')).toHaveText('−300');
+	await expect(gapCell(other, 'change')).toHaveText(shows('−300'));
 	await other.context().close();
 });
 
@@ -197,7 +200,7 @@ test('an older version is shown read-only and can be restored', async ({ page })
 	test.setTimeout(60_000);
 	const studio = await createScenario(page, 'Version history (test)');
 	await fundDurham(page);
-	await expect(gapCell(page, 'change')).toHaveText('−400');
+	await expect(gapCell(page, 'change')).toHaveText(shows('−400'));
 	await page.getByRole('button', { name: 'Save as version 2' }).click();
 	await expect(page.getByTestId('saved-banner')).toContainText('Saved as version 2');
 
@@ -210,14 +213,14 @@ test('an older version is shown read-only and can be restored', async ({ page })
 	await expect(page.getByTestId('partner-1').getByLabel('Partner 1: name')).toHaveValue(
 		'Partner 1'
 	);
-	await expect(gapCell(page, 'change')).toHaveText('0');
+	await expect(gapCell(page, 'change')).toHaveText(shows('0'));
 	await screenshot(page, 'scenario-studio-old-version');
 	await expectNoSeriousAxeViolations(page);
 
 	await page.getByRole('button', { name: 'Restore this version' }).click();
 	await expect(page).toHaveURL(new RegExp(`${studio}\\?restored=1`));
 	await expect(page.getByTestId('saved-banner')).toContainText('Version 1 restored as version 3');
-	await expect(gapCell(page, 'change')).toHaveText('0');
+	await expect(gapCell(page, 'change')).toHaveText(shows('0'));
 	await expect(history.locator('tbody tr')).toHaveCount(3);
 	await expect(history).toContainText('Restored from version 1');
 });
