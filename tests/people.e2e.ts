@@ -312,6 +312,8 @@ test('an admin invites someone, who must choose their own password; sign-out end
 	const oneTime = await admin.getByTestId('one-time-password-value').innerText();
 	expect(oneTime).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
 	await expect(admin.getByTestId('accounts')).toContainText('partner@example.org');
+	await admin.screenshot({ path: path.join(SHOTS, 'people-admin-users.png'), fullPage: true });
+	await expectNoSeriousAxeViolations(admin);
 	await admin.context().close();
 
 	const context = await browser.newContext({ baseURL: base });
