@@ -1,3 +1,4 @@
+import type { SexEligibility } from '../supply';
 import type { CrsCategory } from '../categories';
 import {
 	computeMarketShape,
@@ -53,9 +54,10 @@ interface GeoLot {
 /**
  * Which current services a re-let of a category in a region replaces: the CRS contracts (awards and
  * Refer and Monitor definitions) for the category let at region or PCC-area level in that region,
- * open to everyone, counted on the planning date. A multi-category contract (e.g. Personal
- * Wellbeing) is replaced for this category only. Services for one group (e.g. Women's Services) are
- * let as lots of their own and go on, as do ROIF grants, CFO hubs and other local services.
+ * counted on the planning date, whatever their age range (the 2021 lots are for men aged 18 and over).
+ * A multi-category contract (e.g. Personal Wellbeing) is replaced for this category only. The
+ * Women's Services lot (women only) is a lot of its own and goes on, as do ROIF grants, CFO hubs and
+ * other local services.
  */
 export function replacedServices(base: ScenarioBase, region: string, category: CrsCategory) {
 	return (base.entriesByCategory.get(category) ?? [])
@@ -65,10 +67,26 @@ export function replacedServices(base: ScenarioBase, region: string, category: C
 				s.regionCode === region &&
 				(s.lotLevel === 'region' || s.lotLevel === 'pcc-area') &&
 				(s.recordType === 'award' || s.recordType === 'definition') &&
-				s.sex === 'any' &&
-				s.minAge === null &&
-				s.maxAge === null
+				s.sex !== 'female'
 		);
+}
+
+/**
+ * Who the new lots are for: the eligibility the replaced contracts share (e.g. men aged 18 and
+ * over), or everyone when they differ or there are none.
+ */
+function sharedEligibility(
+	replaced: readonly { sex: SexEligibility; minAge: number | null; maxAge: number | null }[]
+): { sex: SexEligibility; minAge: number | null; maxAge: number | null } {
+	const [first] = replaced;
+	const same =
+		!!first &&
+		replaced.every(
+			(s) => s.sex === first.sex && s.minAge === first.minAge && s.maxAge === first.maxAge
+		);
+	return same
+		? { sex: first.sex, minAge: first.minAge, maxAge: first.maxAge }
+		: { sex: 'any', minAge: null, maxAge: null };
 }
 
 /**
@@ -95,6 +113,7 @@ export function designLots(
 	const regionName = base.regionNames.get(region) ?? region;
 	const replaced = replacedServices(base, region, category);
 	const removed = new Set(replaced.map((s) => s.reference));
+	const eligibility = sharedEligibility(replaced);
 	const currentSpendGbp = replaced.reduce(
 		(sum, s) =>
 			s.recordType === 'award' && s.annualValueGbp !== null
@@ -225,9 +244,7 @@ export function designLots(
 				regionCode: region,
 				pccAreas: [],
 				pduCodes: g.pduIndexes.map((i) => base.baseline.pdus[i]!.code),
-				sex: 'any',
-				minAge: null,
-				maxAge: null,
+				...eligibility,
 				startDate: null,
 				endDate: null,
 				referralFrom: null,

@@ -71,6 +71,29 @@ describe('POST /api/v1/scenarios/run', () => {
 		expect(Object.keys(body.explanations).length).toBeGreaterThan(0);
 	});
 
+	it("a re-let replaces the region's 2021 contracts for the category (men 18+), not the Women's Services lot", async () => {
+		const body = {
+			changes: [
+				{
+					type: 'relet',
+					region: 'N54',
+					category: 'Accommodation',
+					lotGeography: 'pcc-area',
+					mechanism: 'grant'
+				}
+			]
+		};
+		const { status, body: answer } = await read(postRun(db, post(body), TODAY));
+		expect(status).toBe(200);
+		const [design] = answer.lots;
+		expect(design.replaced.length).toBeGreaterThan(0);
+		expect(design.currentSpendGbp).toBeGreaterThan(0);
+		// Without an annual £, the lots share what the replaced contracts cost.
+		expect(design.annualGbp).toBeCloseTo(design.currentSpendGbp, 2);
+		expect(design.lots.map((l: { name: string }) => l.name).length).toBe(3);
+		expect(answer.headline.placesAdded).toBeCloseTo(0, 6);
+	});
+
 	it('the same body gives the same numbers', async () => {
 		const a = await read(postRun(db, post(DURHAM), TODAY));
 		const b = await read(postRun(db, post(DURHAM), TODAY));
