@@ -14,7 +14,18 @@ import {
 	type ImportSummary
 } from './types';
 import { checksumOf, findCurrentVersion } from './versioning';
-import { cleanCell, countRows, decodeText, headerKey, readHeader, streamTable } from './read';
+import {
+	cleanCell,
+	countRows,
+	decodeAs,
+	decodeSlices,
+	detectEncoding,
+	headerKey,
+	readHeader,
+	streamTable,
+	type TextEncoding,
+	type TextSlices
+} from './read';
 import {
 	SERVICE_COLUMNS,
 	ServicesFileCheck,
@@ -52,11 +63,14 @@ export interface SupplyReadProgress {
  */
 export type SupplyRowSink = (rows: SupplyRow[], progress: SupplyReadProgress) => Promise<void>;
 
-/** A decoded file. */
+/** A file and its text. */
 export interface TextFile {
 	name: string;
+	/** the whole text (decodeFiles decodes it when it is first read) */
 	text: string;
-	encoding: 'utf-8' | 'windows-1252';
+	encoding: TextEncoding;
+	/** the bytes, when known: a large file can then be read a slice at a time, never whole */
+	bytes?: Uint8Array;
 }
 
 /** How one kind of supply file (services CSV, 360Giving, R&M JSON, ORUK…) maps onto services. */
@@ -85,11 +99,6 @@ export interface SupplyImportOptions extends ImportOptions {
 
 /** Rows checked (and written) between two progress reports, turns of the event loop and checks for a cancellation. */
 export const BATCH_ROWS = 2000;
-/**
- * Rows a read in a stream hands on at a time: few enough that they are compared and written while
- * still young to the garbage collector, rather than promoted and copied.
- */
-const HAND_ON_ROWS = 250;
 
 /** `services-<slug>`: the key of the dataset a supply import (of any supply kind) adds a version to. */
 export function servicesDatasetKey(datasetName: string): string {
@@ -101,9 +110,36 @@ export function defaultDatasetName(fileName: string): string {
 	return path.parse(path.basename(fileName)).name;
 }
 
-/** Decode each file (UTF-8 with or without BOM, else Windows-1252). */
+/**
+ * Each file with its encoding (UTF-8 with or without BOM, else Windows-1252); its `text` is
+ * decoded when first read, so a reader that reads the bytes in slices never holds it whole.
+ */
 export function decodeFiles(files: readonly ImportFile[]): TextFile[] {
-	return files.map((f) => ({ name: f.name, ...decodeText(f.bytes) }));
+	return files.map(({ name, bytes }) => {
+		const encoding = detectEncoding(bytes);
+		let text: string | undefined;
+		return {
+			name,
+			encoding,
+			bytes,
+			get text() {
+				return (text ??= decodeAs(bytes, encoding));
+			}
+		};
+	});
+}
+
+/** The start of a file's text: at least its first `bytes` bytes' worth (headers, guessing). */
+export function textStart(file: TextFile, bytes = 1 << 20): string {
+	if (!file.bytes || file.bytes.length <= bytes) return file.text;
+	// A character cut in two at the end decodes as U+FFFD; only the start is wanted.
+	return decodeAs(file.bytes.subarray(0, bytes), file.encoding);
+}
+
+/** A file's text in slices, decoded from its bytes as they are read when it has them. */
+function textSlices(file: TextFile): string | TextSlices {
+	if (!file.bytes) return file.text;
+	return { start: textStart(file), slices: decodeSlices(file.bytes, file.encoding) };
 }
 
 /** A turn of the event loop: lets progress be sent and a cancellation (a closed request) be seen. */
@@ -254,7 +290,7 @@ export async function importSupply(
 export const servicesReader: SupplyReader = {
 	kind: 'services',
 	personFields(files) {
-		return files.flatMap((f) => findPersonColumns(readHeader(f.text), SERVICE_COLUMNS));
+		return files.flatMap((f) => findPersonColumns(readHeader(textStart(f)), SERVICE_COLUMNS));
 	},
 	async read(files, ref) {
 		const rows: SupplyRow[] = [];
@@ -287,7 +323,7 @@ async function streamServices(
 			],
 			ignoredColumns: []
 		};
-	const rowsTotal = countRows(only.text);
+	const rowsTotal = countRows(only.bytes ?? only.text);
 	let check: ServicesFileCheck | null = null;
 	let keys: string[] = [];
 	let batch: SupplyRow[] = [];
@@ -301,7 +337,7 @@ async function streamServices(
 		});
 	};
 	await streamTable(
-		only.text,
+		textSlices(only),
 		only.name,
 		{
 			header(headers, errors) {
@@ -313,7 +349,7 @@ async function streamServices(
 				if (service) batch.push({ row, service, raw: new SourceRecord(keys, fields) });
 			}
 		},
-		{ rowsPerPause: HAND_ON_ROWS, pause: handOn }
+		{ pause: handOn }
 	);
 	// An empty file has no header: every required column is missing.
 	const checked: ServicesFileCheck = check ?? new ServicesFileCheck([], only.name, ref);

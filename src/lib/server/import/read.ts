@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import type { CellError } from '../csv';
 
@@ -8,20 +9,46 @@ import type { CellError } from '../csv';
  * people type them: `£1,234.50`, `31/03/2027`, Excel serial dates, `Yes`/`No`.
  */
 
+export type TextEncoding = 'utf-8' | 'windows-1252';
+
+/** UTF-8 when the bytes are valid UTF-8 (with or without a BOM), else Windows-1252. */
+export function detectEncoding(bytes: Uint8Array): TextEncoding {
+	// Excel on Windows saves "CSV" as Windows-1252, where 0xA3 is '£'.
+	return isUtf8(bytes) ? 'utf-8' : 'windows-1252';
+}
+
+const hasBom = (bytes: Uint8Array) => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+
+/** Decode bytes in an encoding, dropping a UTF-8 byte-order mark. */
+export function decodeAs(bytes: Uint8Array, encoding: TextEncoding): string {
+	return new TextDecoder(encoding).decode(
+		encoding === 'windows-1252' && hasBom(bytes) ? bytes.subarray(3) : bytes
+	);
+}
+
+/**
+ * The text of the bytes a slice at a time (about `sliceBytes` each), for reading a large file
+ * without holding its whole text: each slice is decoded as it is asked for.
+ */
+export function* decodeSlices(
+	bytes: Uint8Array,
+	encoding: TextEncoding,
+	sliceBytes = 1 << 16
+): Generator<string> {
+	const decoder = new TextDecoder(encoding);
+	const start = encoding === 'windows-1252' && hasBom(bytes) ? 3 : 0;
+	for (let i = start; i < bytes.length; i += sliceBytes)
+		yield decoder.decode(bytes.subarray(i, Math.min(bytes.length, i + sliceBytes)), {
+			stream: true
+		});
+	const rest = decoder.decode();
+	if (rest) yield rest;
+}
+
 /** Decode bytes as UTF-8 (dropping a BOM), or as Windows-1252 when they are not valid UTF-8. */
-export function decodeText(bytes: Uint8Array): {
-	text: string;
-	encoding: 'utf-8' | 'windows-1252';
-} {
-	try {
-		const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-		return { text, encoding: 'utf-8' };
-	} catch {
-		// Not UTF-8: Excel on Windows saves "CSV" as Windows-1252, where 0xA3 is '£'.
-		const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-		const text = new TextDecoder('windows-1252').decode(bom ? bytes.subarray(3) : bytes);
-		return { text, encoding: 'windows-1252' };
-	}
+export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
+	const encoding = detectEncoding(bytes);
+	return { text: decodeAs(bytes, encoding), encoding };
 }
 
 /**
@@ -86,6 +113,14 @@ export function readTable(text: string, file: string): CsvTable {
 	return { headers, rows, errors };
 }
 
+/**
+ * A copy of a string cut from a larger one, to keep: V8 keeps a slice's whole parent alive (here,
+ * a slice of a file's text), so strings kept for the whole read (cache keys, references) are copied.
+ */
+export function detach(text: string): string {
+	return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
 /** A cell as read: trimmed, a line break inside a quoted field kept as \n whatever the file's line endings. */
 export function cleanCell(field: string): string {
 	const text = field.trim();
@@ -104,99 +139,116 @@ export interface TableHandlers {
 	row(fields: string[], row: number, problems: CellError[]): void;
 }
 
-export interface StreamOptions {
-	/** rows read between two calls of `pause` */
-	rowsPerPause?: number;
-	/**
-	 * Awaited every `rowsPerPause` rows, with the parse paused: a turn of the event loop lets
-	 * progress be sent and a cancellation be seen. A throw stops the read and rejects with it.
-	 */
-	pause?: (rowsRead: number) => Promise<void>;
-	/** characters handed to papaparse at a time (1M by default) */
-	chunkChars?: number;
+/** Text to read in slices: its start (to guess line endings and delimiter from), then every slice. */
+export interface TextSlices {
+	start: string;
+	slices: Iterable<string>;
 }
 
-/** Large strings are handed to papaparse in slices of this many characters. */
-const STREAM_CHUNK_CHARS = 1 << 20;
+export interface StreamOptions {
+	/**
+	 * Awaited after each slice that had rows, with the number of rows read so far: lets the rows be
+	 * handed on, progress be sent and a cancellation be seen. A throw stops the read with it.
+	 */
+	pause?: (rowsRead: number) => Promise<void>;
+	/** characters in a slice of a text given whole (64K by default) */
+	sliceChars?: number;
+}
+
+/** Papaparse guesses line endings and the delimiter from this much of a file's start. */
+const GUESS_CHARS = 1 << 20;
 
 /**
- * Read CSV text a row at a time (papaparse in step mode, over 1M-character slices), handing each
- * row to `handlers` as it is parsed, so no table of every row is built and a large file is checked
- * as it is read. Rows are read as `readTable` reads them: blank lines are skipped; a row whose
+ * Read CSV a row at a time, handing each row to `handlers` as it is parsed, so no table of every
+ * row is built and a large file is checked as it is read. The text comes whole or in slices (e.g.
+ * decoded from the bytes as they are read); papaparse's parser reads each slice's complete rows,
+ * the last incomplete row being carried into the next slice. Rows are read as `readTable` reads
+ * them: line endings and delimiter guessed from the text's start, blank lines skipped, a row whose
  * field count differs from the header's, or with a quote never closed, comes with a problem.
  * Resolves with the number of data rows read.
  */
-export function streamTable(
-	text: string,
+export async function streamTable(
+	text: string | TextSlices,
 	file: string,
 	handlers: TableHandlers,
 	options: StreamOptions = {}
 ): Promise<{ rowsRead: number }> {
-	const { rowsPerPause = 2000, pause, chunkChars = STREAM_CHUNK_CHARS } = options;
-	return new Promise((resolve, reject) => {
-		let width = -1; // fields in the header; -1 until it is read
-		let rowsRead = 0;
-		let failed = false;
-		const fail = (caught: unknown) => {
-			failed = true;
-			reject(caught instanceof Error ? caught : new Error(String(caught)));
-		};
-		const problemsOf = (errors: Papa.ParseError[], row: number): CellError[] =>
-			errors.map((e) => ({ file, row, column: '-', message: describePapaError(e) }));
-		// Line endings and delimiter as papaparse guesses them for the whole text (from its start),
-		// not for the first slice, which may end between a carriage return and its line feed.
-		const sample = Papa.parse<string[]>(text.slice(0, 1 << 20), {
-			preview: 10,
-			skipEmptyLines: 'greedy'
-		});
-		const guessed = problemsOf(
-			sample.errors.filter((e) => e.code === 'UndetectableDelimiter'),
-			0
-		);
-		Papa.parse<string[]>(text, {
-			delimiter: sample.meta.delimiter,
-			newline: sample.meta.linebreak as '\n' | '\r\n' | '\r',
-			chunkSize: chunkChars,
-			step(results, parser) {
-				if (failed) return parser.abort();
-				try {
-					const fields = results.data;
-					// A blank line is skipped, unless the parser found a problem in it.
-					if (results.errors.length === 0 && isBlank(fields)) return;
-					if (width < 0) {
-						const headers = fields.map((h) => h.trim());
-						width = headers.length;
-						handlers.header(headers, [
-							...duplicateColumns(headers, file),
-							...guessed,
-							...problemsOf(results.errors, 0)
-						]);
-						return;
-					}
-					rowsRead++;
-					const problems = problemsOf(results.errors, rowsRead);
-					if (fields.length !== width)
-						problems.push({
-							file,
-							row: rowsRead,
-							column: '-',
-							message: `has ${fields.length} fields but the header has ${width}`
-						});
-					handlers.row(fields, rowsRead, problems);
-					if (pause && rowsRead % rowsPerPause === 0) {
-						parser.pause();
-						pause(rowsRead).then(() => parser.resume(), fail);
-					}
-				} catch (caught) {
-					fail(caught); // before abort, which calls complete
-					parser.abort();
-				}
-			},
-			complete() {
-				if (!failed) resolve({ rowsRead });
-			}
-		});
+	const { pause, sliceChars = 1 << 16 } = options;
+	const { start, slices } =
+		typeof text === 'string'
+			? { start: text.slice(0, GUESS_CHARS), slices: slicesOf(text, sliceChars) }
+			: text;
+	const problemsOf = (errors: Papa.ParseError[], row: number): CellError[] =>
+		errors.map((e) => ({ file, row, column: '-', message: describePapaError(e) }));
+	const sample = Papa.parse<string[]>(start.slice(0, GUESS_CHARS), {
+		preview: 10,
+		skipEmptyLines: 'greedy'
 	});
+	const guessed = problemsOf(
+		sample.errors.filter((e) => e.code === 'UndetectableDelimiter'),
+		0
+	);
+
+	let width = -1; // fields in the header; -1 until it is read
+	let rowsRead = 0;
+	const parser = new Papa.Parser({
+		delimiter: sample.meta.delimiter,
+		newline: sample.meta.linebreak as '\n' | '\r\n' | '\r',
+		// The parser itself (no ParseHandle) hands each row on as a table of one row.
+		step(step: Papa.ParseStepResult<string[]>) {
+			const results = step as unknown as { data: string[][]; errors: Papa.ParseError[] };
+			const fields = results.data[0] ?? [];
+			// A blank line is skipped, unless the parser found a problem in it.
+			if (results.errors.length === 0 && isBlank(fields)) return;
+			if (width < 0) {
+				const headers = fields.map((h) => h.trim());
+				width = headers.length;
+				handlers.header(headers, [
+					...duplicateColumns(headers, file),
+					...guessed,
+					...problemsOf(results.errors, 0)
+				]);
+				return;
+			}
+			rowsRead++;
+			const problems = problemsOf(results.errors, rowsRead);
+			if (fields.length !== width)
+				problems.push({
+					file,
+					row: rowsRead,
+					column: '-',
+					message: `has ${fields.length} fields but the header has ${width}`
+				});
+			handlers.row(fields, rowsRead, problems);
+		}
+	});
+	// Each slice's complete rows are read; the incomplete last one is carried into the next slice.
+	// A row longer than a slice (a quote never closed) waits for as much text again as is carried,
+	// so a long one is not parsed over and over.
+	let carried = '';
+	let waiting: string[] = [];
+	let waitingChars = 0;
+	for (const slice of slices) {
+		waiting.push(slice);
+		waitingChars += slice.length;
+		if (waitingChars < carried.length) continue;
+		const input = carried + waiting.join('');
+		waiting = [];
+		waitingChars = 0;
+		const before = rowsRead;
+		const { meta } = parser.parse(input, 0, true) as { meta: { cursor: number } };
+		carried = input.slice(meta.cursor);
+		if (pause && rowsRead > before) await pause(rowsRead);
+	}
+	const rest = carried + waiting.join('');
+	const before = rowsRead;
+	if (rest !== '') parser.parse(rest, 0, false);
+	if (pause && rowsRead > before) await pause(rowsRead);
+	return { rowsRead };
+}
+
+function* slicesOf(text: string, chars: number): Generator<string> {
+	for (let i = 0; i < text.length; i += chars) yield text.slice(i, i + chars);
 }
 
 function isBlank(fields: readonly string[]): boolean {
@@ -220,43 +272,52 @@ function duplicateColumns(headers: readonly string[], file: string): CellError[]
 /**
  * The rows after the header, counted before they are read (for a progress bar's total): line
  * breaks outside quoted fields, blank lines left out. It is the number `streamTable` reads unless
- * a line holds only commas or empty quotes, or line breaks are lone carriage returns.
+ * a line holds only commas or empty quotes, or line breaks are lone carriage returns. Counts the
+ * bytes of a file (in UTF-8 and Windows-1252 alike, quotes and line breaks are single bytes) or a
+ * text.
  */
-export function countRows(text: string): number {
+export function countRows(source: string | Uint8Array): number {
+	const text = typeof source === 'string' ? source : null;
+	const n = source.length;
+	const find = (code: number, from: number) =>
+		text !== null
+			? text.indexOf(String.fromCharCode(code), from)
+			: (source as Uint8Array).indexOf(code, from);
+	const at = (i: number) => (text !== null ? text.charCodeAt(i) : (source as Uint8Array)[i]!);
 	let lines = 0;
 	let i = 0;
-	const n = text.length;
-	let quote = text.indexOf('"');
+	let quote = find(34, 0);
 	while (i < n) {
-		let end = text.indexOf('\n', i);
+		let end = find(10, i);
 		if (end === -1) end = n;
-		if (quote !== -1 && quote < i) quote = text.indexOf('"', i);
+		if (quote !== -1 && quote < i) quote = find(34, i);
 		// A quoted field on this line may hold line breaks: skip to its closing quote.
 		while (quote !== -1 && quote < end) {
-			let close = text.indexOf('"', quote + 1);
-			while (close !== -1 && text.charCodeAt(close + 1) === 34)
-				close = text.indexOf('"', close + 2);
+			let close = find(34, quote + 1);
+			while (close !== -1 && at(close + 1) === 34) close = find(34, close + 2);
 			if (close === -1) {
 				end = n;
 				quote = -1;
 				break;
 			}
 			if (close >= end) {
-				end = text.indexOf('\n', close);
+				end = find(10, close);
 				if (end === -1) end = n;
 			}
-			quote = text.indexOf('"', close + 1);
+			quote = find(34, close + 1);
 		}
-		if (!isBlankLine(text, i, end)) lines++;
+		if (!isBlankLine(at, i, end)) lines++;
 		i = end + 1;
 	}
 	return Math.max(0, lines - 1);
 }
 
-function isBlankLine(text: string, from: number, to: number): boolean {
+function isBlankLine(at: (i: number) => number, from: number, to: number): boolean {
 	for (let j = from; j < to; j++) {
-		const c = text.charCodeAt(j);
-		if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return false;
+		const c = at(j);
+		// space, tab, carriage return; a byte-order mark (U+FEFF, or its UTF-8 bytes) is no content
+		if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff && c !== 0xef && c !== 0xbb && c !== 0xbf)
+			return false;
 	}
 	return true;
 }

@@ -4,6 +4,7 @@ import type { Insertable, Transaction } from 'kysely';
 import { normaliseOrganisationName } from '$lib/domain/organisations';
 import { sqliteConnectionOf, type DB } from '../db';
 import type { Database } from '../db/schema';
+import { detach } from './read';
 import type { ImportedService, ServiceReferenceData } from './services';
 import type { ImportOptions } from './types';
 import { createDatasetVersion } from './versioning';
@@ -42,8 +43,8 @@ export class OrganisationResolver {
 		let canonical = this.canonicalOf.get(name);
 		if (canonical === undefined) {
 			const key = normaliseOrganisationName(name);
-			canonical = this.byAlias.get(key) ?? this.byName.get(key) ?? name;
-			this.canonicalOf.set(name, canonical);
+			canonical = this.byAlias.get(key) ?? this.byName.get(key) ?? detach(name);
+			this.canonicalOf.set(detach(name), canonical);
 		}
 		return canonical;
 	}
@@ -53,7 +54,7 @@ export class OrganisationResolver {
 		let key = this.keyOf.get(name);
 		if (key === undefined) {
 			key = normaliseOrganisationName(this.canonical(name));
-			this.keyOf.set(name, key);
+			this.keyOf.set(detach(name), key);
 		}
 		return key;
 	}

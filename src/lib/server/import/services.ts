@@ -23,6 +23,7 @@ import { postcodeDistrictRow } from '../seed/files';
 import { LadLocator } from '../seed/locate';
 import {
 	cleanCell,
+	detach,
 	headerKey,
 	parseDate,
 	parseMoney,
@@ -204,7 +205,7 @@ export class NameIndex<T> {
 		let result = this.found.get(raw);
 		if (result === undefined) {
 			result = this.lookUp(raw);
-			if (this.found.size < MEMO_LIMIT) this.found.set(raw, result);
+			if (this.found.size < MEMO_LIMIT) this.found.set(detach(raw), result);
 		}
 		return result;
 	}
@@ -230,7 +231,7 @@ function memo<T>(parse: (raw: string) => CellResult<T>): (raw: string) => CellRe
 		let result = results.get(raw);
 		if (result === undefined) {
 			result = parse(raw);
-			if (results.size < MEMO_LIMIT) results.set(raw, result);
+			if (results.size < MEMO_LIMIT) results.set(detach(raw), result);
 		}
 		return result;
 	};
@@ -680,7 +681,7 @@ export class ServicesFileCheck {
 			});
 			return null;
 		}
-		this.firstRowOf.set(service.reference, row);
+		this.firstRowOf.set(detach(service.reference), row);
 		this.accepted++;
 		return service;
 	}
