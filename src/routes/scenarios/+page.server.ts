@@ -2,11 +2,13 @@ import { getDb } from '$lib/server/context';
 import { listDatasets } from '$lib/server/repositories/datasets';
 import { listScenarios } from '$lib/server/repositories/scenarios';
 import { MAX_COMPARED } from '$lib/server/scenarios/compare';
+import { visibleScenarios } from '$lib/server/scenarios/visible';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
+export const load: PageServerLoad = async ({ locals }) => {
 	const db = getDb();
-	const [scenarios, datasets] = await Promise.all([listScenarios(db), listDatasets(db)]);
+	const [all, datasets] = await Promise.all([listScenarios(db), listDatasets(db)]);
+	const scenarios = visibleScenarios(locals.user, all);
 	const current = new Map(datasets.map((d) => [d.key, d.version]));
 	return {
 		maxCompared: MAX_COMPARED,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ADMINISTRATOR } from '../auth/roles';
 import type { DB } from '../db';
 import { freshDatabase } from '../testing/fresh-db';
 import { getScenario, getScenarios, postRun, postScenario, putScenario } from './scenarios';
@@ -147,7 +148,7 @@ describe('saved scenarios', () => {
 		expect(created.body).toMatchObject({ version: 1, owner: 'sam', url: `/scenarios/${id}` });
 		expect(created.body.datasetVersions).toHaveProperty('probation-regions');
 
-		const list = await read(getScenarios(db));
+		const list = await read(getScenarios(db, LOCAL_ADMINISTRATOR));
 		expect(list.body.scenarios.map((s: { id: string }) => s.id)).toContain(id);
 
 		const saved = await read(

@@ -21,7 +21,9 @@ import {
 	saveScenario,
 	type SavedScenario
 } from '../repositories/scenarios';
+import type { AppUser } from '../auth/roles';
 import { loadScenarioBaseline } from '../scenarios/baseline';
+import { visibleScenarios } from '../scenarios/visible';
 import { ApiError, errorResponse, respond } from './respond';
 import { suggestNearest } from './suggest';
 
@@ -180,9 +182,11 @@ function toScenarioRow(s: SavedScenario) {
 	};
 }
 
-/** `GET /api/v1/scenarios`. */
-export function getScenarios(db: DB): Promise<Response> {
-	return respond(async () => ({ scenarios: (await listScenarios(db)).map(toScenarioRow) }));
+/** `GET /api/v1/scenarios`: the scenarios `user` may see. */
+export function getScenarios(db: DB, user: AppUser): Promise<Response> {
+	return respond(async () => ({
+		scenarios: visibleScenarios(user, await listScenarios(db)).map(toScenarioRow)
+	}));
 }
 
 /** `POST /api/v1/scenarios`: 201 with the new scenario and its Location. */
