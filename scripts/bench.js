@@ -16,6 +16,8 @@
 //      checked once against the all-pairs reference (~20–30 s): max relative error, target ≤ 1e-9.
 //   8. Gap map update in Debian chromium (bench/map-update.js): change event to restyled map, ≤ 50 ms;
 //   9. coverage model (bench/coverage.js): 108 PDUs × 8 categories × 8 subgroups recomputed, ≤ 5 ms.
+//  11. scenario model (bench/scenario.js): runScenario, national baseline, three changes, ≤ 5 ms;
+//  12. sign-in ≤ 300 ms and the authorisation check ≤ 1 ms a request (bench/auth.js);
 //  10. import (bench/import.js): a generated 100,000-row services CSV (fixed seed) checked with
 //      --dry-run (≤ 1 s) and imported into a fresh seeded database (≤ 2 s) by the CLI bundle, each in
 //      a child process (peak RSS ≤ 300 MB), median of 3; plus a re-import with a tenth renamed.
@@ -32,6 +34,8 @@ import { performance } from 'node:perf_hooks';
 import { E2SFCA_TARGETS, runE2sfcaBench } from './bench/access.js';
 import { COVERAGE_TARGET_MS, runCoverageBench } from './bench/coverage.js';
 import { IMPORT_TARGETS, runImportBench } from './bench/import.js';
+import { SCENARIO_TARGET_MS, runScenarioBench } from './bench/scenario.js';
+import { AUTH_TARGETS, runAuthBench } from './bench/auth.js';
 import { measureMapUpdate } from './bench/map-update.js';
 import { measureOverviewAssets } from './bench/assets.js';
 import { freePort, get, sleep } from './bench/http.js';
@@ -617,6 +621,46 @@ async function main() {
 			'ERROR',
 			'see stderr'
 		);
+	}
+	// ---------------------------------------------------------------------------------------------
+	// Scenario model: runScenario on the national baseline with three changes (bench/scenario.js).
+	try {
+		const r = await runScenarioBench({ log });
+		json.scenario = r;
+		row(
+			`runScenario, ${r.pdus} PDUs × 8 categories × ${r.subgroups} subgroups, ${r.changes} changes, median of ${r.runs}`,
+			ms1(r.medianMs),
+			`≤ ${SCENARIO_TARGET_MS} ms`,
+			verdict(r.medianMs, SCENARIO_TARGET_MS),
+			`${r.rows} rows, ${r.explanations} explanations, ${r.lots} lots; p95 ${ms1(r.p95Ms)}; same result every run: ${r.deterministic ? 'yes' : 'NO'}`
+		);
+	} catch (err) {
+		fail('scenario', err);
+		row('runScenario', 'ERROR', `≤ ${SCENARIO_TARGET_MS} ms`, 'ERROR', 'see stderr');
+	}
+	// ---------------------------------------------------------------------------------------------
+	// Sign-in and the authorisation check (bench/auth.js).
+	try {
+		const r = await runAuthBench({ log });
+		json.auth = r;
+		row(
+			`Sign-in (scrypt, sessions in the DB), median of ${r.signIn.runs}`,
+			ms0(r.signIn.medianMs),
+			`≤ ${AUTH_TARGETS.signInMs} ms`,
+			verdict(r.signIn.medianMs, AUTH_TARGETS.signInMs),
+			`CPU ${ms0(r.signIn.cpuMedianMs)}`
+		);
+		for (const c of r.checks)
+			row(
+				`  authorisation check, ${c.label}`,
+				`${c.medianMs.toFixed(3)} ms`,
+				`≤ ${AUTH_TARGETS.checkMs} ms`,
+				verdict(c.medianMs, AUTH_TARGETS.checkMs),
+				''
+			);
+	} catch (err) {
+		fail('auth', err);
+		row('Sign-in', 'ERROR', `≤ ${AUTH_TARGETS.signInMs} ms`, 'ERROR', 'see stderr');
 	}
 	// ---------------------------------------------------------------------------------------------
 
