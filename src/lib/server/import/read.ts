@@ -27,13 +27,20 @@ export function decodeAs(bytes: Uint8Array, encoding: TextEncoding): string {
 }
 
 /**
+ * Bytes (or characters) read at a time from a large file: small enough that each slice of text,
+ * and the rows parsed from it, are short-lived young objects to the garbage collector (a string
+ * over 128 KB would be allocated among the old ones).
+ */
+const SLICE = 1 << 14;
+
+/**
  * The text of the bytes a slice at a time (about `sliceBytes` each), for reading a large file
  * without holding its whole text: each slice is decoded as it is asked for.
  */
 export function* decodeSlices(
 	bytes: Uint8Array,
 	encoding: TextEncoding,
-	sliceBytes = 1 << 16
+	sliceBytes = SLICE
 ): Generator<string> {
 	const decoder = new TextDecoder(encoding);
 	const start = encoding === 'windows-1252' && hasBom(bytes) ? 3 : 0;
@@ -151,7 +158,7 @@ export interface StreamOptions {
 	 * handed on, progress be sent and a cancellation be seen. A throw stops the read with it.
 	 */
 	pause?: (rowsRead: number) => Promise<void>;
-	/** characters in a slice of a text given whole (64K by default) */
+	/** characters in a slice of a text given whole (16K by default) */
 	sliceChars?: number;
 }
 
@@ -173,7 +180,7 @@ export async function streamTable(
 	handlers: TableHandlers,
 	options: StreamOptions = {}
 ): Promise<{ rowsRead: number }> {
-	const { pause, sliceChars = 1 << 16 } = options;
+	const { pause, sliceChars = SLICE } = options;
 	const { start, slices } =
 		typeof text === 'string'
 			? { start: text.slice(0, GUESS_CHARS), slices: slicesOf(text, sliceChars) }

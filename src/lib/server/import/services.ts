@@ -1,4 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { geoBounds, geoContains } from 'd3-geo';
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import { feature as topojsonFeature } from 'topojson-client';
+import type { Topology } from 'topojson-specification';
 import { z } from 'zod';
 import {
 	CATEGORY_SHORT,
@@ -20,7 +25,6 @@ import { readCsv, type CellError } from '../csv';
 import type { DB } from '../db';
 import { defaultDataDir } from '../seed';
 import { postcodeDistrictRow } from '../seed/files';
-import { LadLocator } from '../seed/locate';
 import {
 	cleanCell,
 	detach,
@@ -139,7 +143,7 @@ export async function loadServiceReferenceData(
 			'data/geography/postcode_districts.csv'
 		).map((o) => [o.outcode, { lat: o.latitude, lon: o.longitude }])
 	);
-	let locator: LadLocator | undefined;
+	let locator: LadIndex | undefined;
 	const located = new Map<string, string | undefined>();
 	return {
 		regions: regions.map((r) => ({
@@ -160,10 +164,10 @@ export async function loadServiceReferenceData(
 			// Sites placed by postcode district share its centroid: look each point up once.
 			const point = `${lon},${lat}`;
 			if (located.has(point)) return located.get(point);
-			locator ??= new LadLocator(
+			locator ??= new LadIndex(
 				path.join(dataDir, 'geography/boundaries/lad_dec2024_uk_buc.topo.json')
 			);
-			const lad = locator.findLad(lon, lat);
+			const lad = locator.find(lon, lat);
 			located.set(point, lad);
 			return lad;
 		},
@@ -171,6 +175,104 @@ export async function loadServiceReferenceData(
 		organisationNames: organisations.map((o) => o.name),
 		aliases: aliases.map((a) => ({ alias: a.alias, canonical: a.name }))
 	};
+}
+
+interface LadOutline {
+	code: string;
+	feature: Feature<Geometry, { AREACD: string }>;
+	bounds: [[number, number], [number, number]];
+	/** every ring of its polygons, as [lon, lat] points, for a test on the flat map */
+	rings: Position[][];
+}
+
+/**
+ * Which local authority district a point lies in, as LadLocator (seed/locate.ts) finds it: the
+ * district (in file order) whose bounding box holds the point and whose outline, on the sphere,
+ * contains it. That spherical test is slow, and a file can place thousands of sites, so first the
+ * outlines are tested on the flat map (longitude and latitude as x and y), which is quick: as the
+ * districts tile the country without overlapping, a point well inside one outline (further from
+ * each edge than a great-circle edge can stray from a straight one) is in that district. Only a
+ * point near an edge is tested on the sphere, as LadLocator tests it.
+ */
+class LadIndex {
+	private readonly outlines: LadOutline[];
+	/** the outlines whose bounding box meets each square degree (in file order) */
+	private readonly squares = new Map<number, LadOutline[]>();
+
+	constructor(topoJsonFile: string) {
+		const topology = JSON.parse(fs.readFileSync(topoJsonFile, 'utf8')) as Topology;
+		const objectName = Object.keys(topology.objects)[0]!;
+		const collection = topojsonFeature(
+			topology,
+			topology.objects[objectName]!
+		) as unknown as FeatureCollection<Geometry, { AREACD: string }>;
+		this.outlines = collection.features.map((f) => ({
+			code: f.properties.AREACD,
+			feature: f,
+			bounds: geoBounds(f),
+			rings:
+				f.geometry.type === 'Polygon'
+					? f.geometry.coordinates
+					: f.geometry.type === 'MultiPolygon'
+						? f.geometry.coordinates.flat()
+						: []
+		}));
+		for (const o of this.outlines) {
+			const [[w, s], [e, n]] = o.bounds;
+			for (let x = Math.floor(w); x <= Math.floor(e); x++)
+				for (let y = Math.floor(s); y <= Math.floor(n); y++) {
+					const square = this.squares.get(squareOf(x, y));
+					if (square) square.push(o);
+					else this.squares.set(squareOf(x, y), [o]);
+				}
+		}
+	}
+
+	find(lon: number, lat: number): string | undefined {
+		const square = this.squares.get(squareOf(Math.floor(lon), Math.floor(lat))) ?? [];
+		const near: LadOutline[] = [];
+		for (const o of square) {
+			const [[w, s], [e, n]] = o.bounds;
+			if (lon < w || lon > e || lat < s || lat > n) continue;
+			const flat = onFlatMap(o.rings, lon, lat);
+			if (flat === 'inside') return o.code;
+			if (flat === 'near an edge') near.push(o);
+		}
+		return near.find((o) => geoContains(o.feature, [lon, lat]))?.code;
+	}
+}
+
+const squareOf = (x: number, y: number) => (x + 360) * 1000 + (y + 90);
+
+/**
+ * Where a point is for rings (outer and holes alike) on the flat map: inside or outside by the
+ * crossings of a ray, or near an edge, where the flat map and the sphere may disagree. A great
+ * circle between two points a longitude difference Δ apart strays from the straight line by under
+ * Δ² × 0.0011 degrees in Great Britain; "near" allows 0.005 Δ² + 0.0001 degrees (10 metres or more).
+ */
+function onFlatMap(
+	rings: readonly Position[][],
+	lon: number,
+	lat: number
+): 'inside' | 'outside' | 'near an edge' {
+	let inside = false;
+	for (const ring of rings)
+		for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+			const [xi, yi] = ring[i] as [number, number];
+			const [xj, yj] = ring[j] as [number, number];
+			if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi)
+				inside = !inside;
+			const dx = xj - xi;
+			const dy = yj - yi;
+			const length2 = dx * dx + dy * dy;
+			const t =
+				length2 > 0 ? Math.max(0, Math.min(1, ((lon - xi) * dx + (lat - yi) * dy) / length2)) : 0;
+			const ex = xi + t * dx - lon;
+			const ey = yi + t * dy - lat;
+			const margin = 0.0001 + 0.005 * dx * dx;
+			if (ex * ex + ey * ey < margin * margin) return 'near an edge';
+		}
+	return inside ? 'inside' : 'outside';
 }
 
 const key = (text: string) =>
@@ -258,6 +360,48 @@ const SEX_SPELLINGS: Record<SexEligibility, string[]> = {
 	female: ['female', 'women', 'woman', 'f'],
 	male: ['male', 'men', 'man', 'm']
 };
+
+/** Reads the cells of one row after another, noting each problem on its column. */
+class RowCells {
+	issues: RowIssue[] = [];
+	private cellOf: (column: ServiceColumn) => string | undefined = () => undefined;
+
+	start(cellOf: (column: ServiceColumn) => string | undefined): void {
+		this.cellOf = cellOf;
+		this.issues = [];
+	}
+
+	/** a column whose cell, when not blank, must parse (and, when `required` says what it is, not be blank) */
+	cell<T>(
+		column: ServiceColumn,
+		read: (raw: string) => CellResult<T>,
+		required?: string
+	): T | null {
+		const raw = cleanCell(this.cellOf(column) ?? '');
+		if (raw === '') {
+			if (required) this.issues.push({ column, message: `${required} is required` });
+			return null;
+		}
+		const result = read(raw);
+		if (result.ok) return result.value;
+		this.issues.push({ column, message: result.message });
+		return null;
+	}
+
+	/** a `;`-separated list whose every item must parse; all misses are reported together */
+	many<T>(column: ServiceColumn, find: (raw: string) => CellResult<T>): T[] {
+		const found: T[] = [];
+		const raw = cleanCell(this.cellOf(column) ?? '');
+		if (raw === '') return found;
+		for (const item of list(raw)) {
+			const result = find(item);
+			if (result.ok) {
+				if (!found.includes(result.value)) found.push(result.value);
+			} else this.issues.push({ column, message: result.message });
+		}
+		return found;
+	}
+}
 
 /** A problem with one cell of a row, by template column. */
 export interface RowIssue {
@@ -389,39 +533,13 @@ export function serviceRowChecker(
 		age: memo(wholeNumber(0, 120))
 	};
 
+	// One reader for every row (a file can have 100,000): no functions made per row.
+	const cells = new RowCells();
+	const cell = cells.cell.bind(cells);
+	const many = cells.many.bind(cells);
 	return (cellOf) => {
-		const issues: RowIssue[] = [];
-		const textOf = (column: ServiceColumn) => cleanCell(cellOf(column) ?? '');
-		/** a column whose cell, when not blank, must parse */
-		const cell = <T>(
-			column: ServiceColumn,
-			read: (raw: string) => CellResult<T>,
-			required?: string
-		): T | null => {
-			const raw = textOf(column);
-			if (raw === '') {
-				if (required) issues.push({ column, message: `${required} is required` });
-				return null;
-			}
-			const result = read(raw);
-			if (result.ok) return result.value;
-			issues.push({ column, message: result.message });
-			return null;
-		};
-		/** a `;`-separated list whose every item must parse; all misses are reported together */
-		const many = <T>(column: ServiceColumn, find: (raw: string) => CellResult<T>): T[] => {
-			const found: T[] = [];
-			const raw = textOf(column);
-			if (raw === '') return found;
-			for (const item of list(raw)) {
-				const result = find(item);
-				if (result.ok) {
-					if (!found.includes(result.value)) found.push(result.value);
-				} else issues.push({ column, message: result.message });
-			}
-			return found;
-		};
-
+		cells.start(cellOf);
+		const issues = cells.issues;
 		const r = {
 			source: cell('source', parse.source, 'the supply source'),
 			reference: cell('reference', parse.reference, 'a reference'),

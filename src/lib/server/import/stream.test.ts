@@ -1,11 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
+import { feature as topojsonFeature } from 'topojson-client';
+import type { Topology } from 'topojson-specification';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateServicesCsv } from '../../../../scripts/bench/services-csv.js';
 import { migrateToLatest, sqliteConnectionOf, type DB } from '../db';
 import type { Database } from '../db/schema';
-import { seedDatabase } from '../seed';
+import { defaultDataDir, seedDatabase } from '../seed';
+import { LadLocator } from '../seed/locate';
 import { freshDatabase } from '../testing/fresh-db';
 import { BATCH_ROWS, importServices } from './commit';
 import {
@@ -307,5 +312,44 @@ describe('importServices: progress, cancelling, and the kysely writer', () => {
 			removed: 0,
 			unchanged: 2700
 		});
+	});
+});
+
+describe('placing sites in districts', () => {
+	it('finds the same district as LadLocator (seed/locate.ts) for 40,000 points, half near boundaries', async () => {
+		const { db } = await freshDatabase({ seed: false });
+		const reference = await loadServiceReferenceData(db);
+		await db.destroy();
+		const file = path.join(defaultDataDir(), 'geography/boundaries/lad_dec2024_uk_buc.topo.json');
+		const locator = new LadLocator(file);
+		let seed = 12345;
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		// Boundary points moved a little: where the flat map and the sphere could disagree.
+		const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology;
+		const lads = topojsonFeature(topology, Object.values(topology.objects)[0]!) as unknown as {
+			features: { geometry: { coordinates: unknown[] } }[];
+		};
+		const vertices = lads.features
+			.flatMap((f) => f.geometry.coordinates.flat(2) as unknown[])
+			.filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number');
+		expect(vertices.length).toBeGreaterThan(10_000);
+		const points = [
+			...[...reference.outcodes.values()].map((o) => [o.lon, o.lat] as const),
+			...Array.from(
+				{ length: 20_000 },
+				() => [-5.8 + random() * 7.6, 49.9 + random() * 5.9] as const
+			),
+			...Array.from({ length: 20_000 }, () => {
+				const [lon, lat] = vertices[Math.floor(random() * vertices.length)]!;
+				return [lon + (random() - 0.5) * 0.004, lat + (random() - 0.5) * 0.004] as const;
+			})
+		];
+		let found = 0;
+		for (const [lon, lat] of points) {
+			const expected = locator.findLad(lon, lat);
+			expect(reference.locateLad(lon, lat), `${lon},${lat}`).toBe(expected);
+			if (expected) found++;
+		}
+		expect(found).toBeGreaterThan(20_000); // the rest are at sea
 	});
 });
