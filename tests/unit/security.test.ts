@@ -18,6 +18,7 @@ import { GET as templateCsv } from '../../src/routes/import/template.csv/+server
 import { GET as kindTemplate } from '../../src/routes/import/templates/[kind]/+server';
 import { GET as scenarioTableCsv } from '../../src/routes/scenarios/[id]/export/[table].csv/+server';
 import { GET as compareCsv } from '../../src/routes/scenarios/compare.csv/+server';
+import { LOCAL_ADMINISTRATOR } from '../../src/lib/server/auth/roles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-security-'));
 process.env.LANDSCAPE_DB = path.join(dir, 'security.db');
@@ -32,7 +33,8 @@ async function get(
 	const event = {
 		url: new URL(url, 'http://localhost'),
 		params,
-		request: new Request(new URL(url, 'http://localhost'))
+		request: new Request(new URL(url, 'http://localhost')),
+		locals: { user: LOCAL_ADMINISTRATOR, requestId: 'test' }
 	};
 	return handler(event as never);
 }
