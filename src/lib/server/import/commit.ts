@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { normaliseOrganisationName } from '$lib/domain/organisations';
 import type { CellError } from '../csv';
-import type { DB } from '../db';
+import type SQLite from 'better-sqlite3';
+import { sqliteConnectionOf, type DB } from '../db';
 import { describePersonColumns, findPersonColumns, type PersonColumn } from './privacy';
 import {
 	ImportCancelled,
@@ -437,31 +438,40 @@ type Fingerprinted = Omit<ImportedService, 'site' | 'reference'> & {
  * what a comparison keeps in memory.
  */
 function fingerprint(s: Fingerprinted, organisationKey: (name: string) => string): number {
+	const site = s.site;
 	return hash53(
-		JSON.stringify([
+		[
 			s.source,
 			s.name,
 			s.mechanism,
-			s.funder,
-			s.leadProvider === null ? null : organisationKey(s.leadProvider),
-			s.subcontractors.map(organisationKey).sort(),
-			[...s.categories].sort(),
-			s.regionCode,
-			[...s.pccAreaIds].sort(),
-			[...s.pduCodes].sort(),
+			field(s.funder),
+			s.leadProvider === null ? NULL : organisationKey(s.leadProvider),
+			sortedList(s.subcontractors.map(organisationKey)),
+			sortedList(s.categories),
+			field(s.regionCode),
+			sortedList(s.pccAreaIds),
+			sortedList(s.pduCodes),
 			s.lotLevel,
-			s.startDate,
-			s.endDate,
-			s.annualValueGbp,
-			s.totalValueGbp,
-			s.placesPerYear,
+			field(s.startDate),
+			field(s.endDate),
+			field(s.annualValueGbp),
+			field(s.totalValueGbp),
+			field(s.placesPerYear),
 			s.sex,
-			s.minAge,
-			s.maxAge,
-			s.site ? [s.site.postcode, s.site.lat, s.site.lon] : null
-		])
+			field(s.minAge),
+			field(s.maxAge),
+			site ? `${field(site.postcode)}${ITEM}${site.lat}${ITEM}${site.lon}` : NULL
+		].join(FIELD)
 	);
 }
+
+// Separators no cell holds (control characters), and a mark for null unlike any value.
+const FIELD = '\u001f';
+const ITEM = '\u001e';
+const NULL = '\u0000';
+const field = (value: string | number | null) => (value === null ? NULL : String(value));
+const sortedList = (items: readonly string[]) =>
+	items.length < 2 ? (items[0] ?? '') : [...items].sort().join(ITEM);
 
 /** cyrb53 (public domain, bryc): a fast 53-bit string hash. */
 function hash53(text: string): number {
@@ -477,8 +487,115 @@ function hash53(text: string): number {
 	return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** The fingerprints of the services in one dataset version, by reference. */
+/**
+ * The fingerprints of the services in one dataset version, by reference. On SQLite the version's
+ * services are read a row at a time (their lists gathered by the query), so they are never all
+ * held; on other databases, through kysely.
+ */
 async function fingerprintsOf(db: DB, versionId: number): Promise<Map<string, number>> {
+	const sqlite = sqliteConnectionOf(db);
+	// Hold the connection (as a transaction would): nothing else runs on it while the rows are read.
+	if (sqlite) return db.connection().execute(async () => fingerprintsOnSqlite(sqlite, versionId));
+	return fingerprintsThroughKysely(db, versionId);
+}
+
+/** Stored organisations carry their canonical names already: only normalise them (once each). */
+function storedOrganisationKey(): (name: string) => string {
+	const keys = new Map<string, string>();
+	return (name) => {
+		let key = keys.get(name);
+		if (key === undefined) keys.set(name, (key = normaliseOrganisationName(name)));
+		return key;
+	};
+}
+
+const splitList = (text: string | null) => (text ? text.split(ITEM) : []);
+
+function fingerprintsOnSqlite(sqlite: SQLite.Database, versionId: number): Map<string, number> {
+	// A service's first site (the one a services import gives it), when it has a position.
+	const sites = new Map<number, { postcode: string | null; lat: number; lon: number } | null>();
+	for (const [serviceId, postcode, lat, lon] of sqlite
+		.prepare(
+			'SELECT service_id, postcode, lat, lon FROM sites WHERE dataset_version_id = ? ORDER BY id'
+		)
+		.raw()
+		.iterate(versionId) as Iterable<[number | null, string | null, number | null, number | null]>)
+		if (serviceId !== null && !sites.has(serviceId))
+			sites.set(serviceId, lat !== null && lon !== null ? { postcode, lat, lon } : null);
+	const list = (table: string, column: string, join = '') =>
+		`(SELECT group_concat(${column}, char(30)) FROM ${table} x ${join} WHERE x.service_id = s.id)`;
+	const rows = sqlite
+		.prepare(
+			`SELECT s.id, s.reference, s.source, s.name, s.mechanism, s.funder, o.name, s.region_code,
+				s.lot_level, s.start_date, s.end_date, s.annual_value_gbp, s.total_value_gbp,
+				s.places_per_year, s.sex, s.min_age, s.max_age,
+				${list('service_subcontractors', 'so.name', 'JOIN organisations so ON so.id = x.organisation_id')},
+				${list('service_categories', 'x.category')},
+				${list('service_pcc_areas', 'x.pcc_area_id')},
+				${list('service_pdus', 'x.pdu_code')}
+			FROM services s LEFT JOIN organisations o ON o.id = s.lead_organisation_id
+			WHERE s.dataset_version_id = ?`
+		)
+		.raw()
+		.iterate(versionId) as Iterable<unknown[]>;
+	const organisationKey = storedOrganisationKey();
+	const fingerprints = new Map<string, number>();
+	for (const r of rows) {
+		const [id, reference, source, name, mechanism, funder, lead, region, lotLevel] = r as [
+			number,
+			string,
+			ImportedService['source'],
+			string,
+			ImportedService['mechanism'],
+			string | null,
+			string | null,
+			string | null,
+			ImportedService['lotLevel']
+		];
+		const [start, end, annual, total, places, sex, minAge, maxAge] = r.slice(9, 17) as [
+			string | null,
+			string | null,
+			number | null,
+			number | null,
+			number | null,
+			ImportedService['sex'],
+			number | null,
+			number | null
+		];
+		const [subs, categories, areas, pdus] = r.slice(17) as (string | null)[];
+		fingerprints.set(
+			reference,
+			fingerprint(
+				{
+					source,
+					name,
+					mechanism,
+					funder,
+					leadProvider: lead,
+					subcontractors: splitList(subs ?? null),
+					categories: splitList(categories ?? null) as ImportedService['categories'],
+					regionCode: region,
+					pccAreaIds: splitList(areas ?? null),
+					pduCodes: splitList(pdus ?? null),
+					lotLevel,
+					startDate: start,
+					endDate: end,
+					annualValueGbp: annual,
+					totalValueGbp: total,
+					placesPerYear: places,
+					sex,
+					minAge,
+					maxAge,
+					site: sites.get(id) ?? null
+				},
+				organisationKey
+			)
+		);
+	}
+	return fingerprints;
+}
+
+async function fingerprintsThroughKysely(db: DB, versionId: number): Promise<Map<string, number>> {
 	const inVersion = db
 		.selectFrom('services')
 		.where('dataset_version_id', '=', versionId)
@@ -548,13 +665,7 @@ async function fingerprintsOf(db: DB, versionId: number): Promise<Map<string, nu
 	const siteOf = new Map<number, (typeof sites)[number]>();
 	for (const s of sites)
 		if (s.service_id !== null && !siteOf.has(s.service_id)) siteOf.set(s.service_id, s);
-	// Stored organisations carry their canonical names already.
-	const keys = new Map<string, string>();
-	const organisationKey = (name: string) => {
-		let key = keys.get(name);
-		if (key === undefined) keys.set(name, (key = normaliseOrganisationName(name)));
-		return key;
-	};
+	const organisationKey = storedOrganisationKey();
 	const fingerprints = new Map<string, number>();
 	for (const s of services) {
 		const site = siteOf.get(s.id);

@@ -302,16 +302,12 @@ describe('importServices: progress, cancelling, and the kysely writer', () => {
 		expect(fastRows.children.length).toBeGreaterThan(3000);
 		expect(fastRows.sites.length).toBeGreaterThan(100);
 		expect(slowRows).toEqual(fastRows);
-		// Compared with itself on a second import, kysely's rows are all unchanged.
-		const renamed = Buffer.from(generateServicesCsv({ rows: 3000, prefix: 'S', changeEvery: 10 }));
-		expect(await importServices(slow, renamed, options)).toMatchObject({
-			status: 'imported',
-			version: 2,
-			added: 0,
-			changed: 300,
-			removed: 0,
-			unchanged: 2700
-		});
+		// A second import is compared with the first alike, whether the rows are read back through
+		// kysely or better-sqlite3: a tenth renamed, the rest unchanged.
+		const renamed = Buffer.from(generateServicesCsv({ rows: 2900, prefix: 'S', changeEvery: 10 }));
+		const second = { added: 0, changed: 290, removed: 100, unchanged: 2610 };
+		expect(await importServices(slow, renamed, options)).toMatchObject({ version: 2, ...second });
+		expect(await importServices(fast, renamed, options)).toMatchObject({ version: 2, ...second });
 	});
 });
 
