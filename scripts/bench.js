@@ -37,6 +37,7 @@ import { IMPORT_TARGETS, runImportBench } from './bench/import.js';
 import { SCENARIO_TARGET_MS, runScenarioBench } from './bench/scenario.js';
 import { AUTH_TARGETS, runAuthBench } from './bench/auth.js';
 import { measureMapUpdate } from './bench/map-update.js';
+import { STUDIO_UPDATE_TARGET_MS, measureStudioUpdate } from './bench/studio-update.js';
 import { measureOverviewAssets } from './bench/assets.js';
 import { freePort, get, sleep } from './bench/http.js';
 import {
@@ -492,6 +493,27 @@ async function main() {
 						'see stderr'
 					);
 				}
+			}
+			// Scenario studio: typing a partner's £ to the restyled scenario map and table, in the browser.
+			try {
+				const r = await measureStudioUpdate({ baseUrl: server.base });
+				json.studioUpdate = r;
+				row(
+					`Scenario studio update after editing a partner's £, median of ${r.runs}`,
+					ms1(r.medianMs),
+					`≤ ${STUDIO_UPDATE_TARGET_MS} ms`,
+					verdict(r.medianMs, STUDIO_UPDATE_TARGET_MS),
+					`p95 ${ms1(r.p95Ms)}, max ${ms1(r.maxMs)}; Debian chromium`
+				);
+			} catch (err) {
+				fail('studio update', err);
+				row(
+					'Scenario studio update',
+					'ERROR',
+					`≤ ${STUDIO_UPDATE_TARGET_MS} ms`,
+					'ERROR',
+					'see stderr'
+				);
 			}
 			// Gap finder: a change of category or subgroup to the restyled map, in the browser.
 			try {
