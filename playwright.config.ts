@@ -12,6 +12,9 @@ const chromiumArgs = [
 	'--no-first-run'
 ];
 
+/** e2e files that import caseloads into the shared server's database. */
+const MUTATES_DEMAND = /import-demand\.e2e\.ts$/;
+
 export default defineConfig({
 	testDir: 'tests',
 	testMatch: '**/*.e2e.ts',
@@ -28,7 +31,21 @@ export default defineConfig({
 			args: chromiumArgs
 		}
 	},
-	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	projects: [
+		{
+			name: 'chromium',
+			use: { ...devices['Desktop Chrome'], channel: undefined },
+			testIgnore: MUTATES_DEMAND
+		},
+		// Tests that replace the shared server's caseloads run after the rest, whose figures (the
+		// national caseload, gaps) assume the shipped modelled demand.
+		{
+			name: 'after-demand-imports',
+			use: { ...devices['Desktop Chrome'], channel: undefined },
+			testMatch: MUTATES_DEMAND,
+			dependencies: ['chromium']
+		}
+	],
 	webServer: {
 		command: 'node scripts/e2e-server.js',
 		url: `http://127.0.0.1:${port}/`,

@@ -152,7 +152,8 @@ async function signedIn(browser: Browser, who: Who): Promise<Page> {
 	await page.getByLabel('Email address').fill(PEOPLE[who].email);
 	await page.getByLabel('Password').fill(PEOPLE[who].password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).not.toHaveURL(/\/sign-in/);
+	// Hashing at the chosen scrypt cost takes a few hundred ms, more on a loaded machine.
+	await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 20_000 });
 	return page;
 }
 

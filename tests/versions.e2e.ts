@@ -16,7 +16,7 @@ async function importFile(page: Page, file: string, version: number): Promise<vo
 	await page.goto('/import');
 	await page.getByLabel('Dataset name').fill(DATASET);
 	await page
-		.getByLabel(/^Upload (a file|one or more files)/)
+		.getByLabel(/^Upload (a|one or more) (\S+ )?files?\b/)
 		.setInputFiles(path.join(FIXTURES, file));
 	await page.getByRole('button', { name: 'Check file' }).click();
 	await expect(page.getByTestId('preview')).toBeVisible();
