@@ -207,6 +207,30 @@ test('the landing page is public; everything else asks for sign-in, then goes ba
 	expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
 });
 
+test('what someone types before the page’s scripts have loaded is kept when they load', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: base });
+	const page = await context.newPage();
+	// Hold the page's scripts back, as a slow connection or a busy computer does.
+	let release = () => {};
+	const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await scriptsMayLoad;
+		await route.continue();
+	});
+	await page.goto('/sign-in', { waitUntil: 'domcontentloaded' });
+	await page.getByLabel('Email address').fill(PEOPLE.viewer.email);
+	await page.getByLabel('Password').fill(PEOPLE.viewer.password);
+	release();
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByLabel('Email address')).toHaveValue(PEOPLE.viewer.email);
+	await expect(page.getByLabel('Password')).toHaveValue(PEOPLE.viewer.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 20_000 });
+	await context.close();
+});
+
 test('a commissioner creates and saves a North East scenario', async ({ browser }) => {
 	const page = await signedIn(browser, 'northEast');
 	await page.goto('/scenarios/new');
