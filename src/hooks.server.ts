@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { guard, startupProblem } from '$lib/server/auth/guard';
-import { getDb, initDatabase } from '$lib/server/context';
+import { closeDatabase, getDb, initDatabase } from '$lib/server/context';
 import { jsonLogs, logJson, requestIdFrom } from '$lib/server/log';
 
 /**
@@ -9,6 +9,9 @@ import { jsonLogs, logJson, requestIdFrom } from '$lib/server/log';
  */
 export const init: ServerInit = async () => {
 	const db = await initDatabase();
+	// adapter-node emits this once in-flight requests have finished after SIGTERM or SIGINT: end the
+	// PostgreSQL pool's connections (or close the SQLite file) cleanly.
+	process.once('sveltekit:shutdown', () => void closeDatabase());
 	const problem = await startupProblem(db);
 	if (problem) {
 		console.error(problem);

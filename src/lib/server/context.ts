@@ -1,13 +1,28 @@
 import path from 'node:path';
-import { migrateToLatest, openSqlite, type DB } from './db';
+import {
+	databaseConfigFromEnv,
+	describeDatabase,
+	migrateToLatest,
+	openDatabase,
+	type DatabaseConfig,
+	type DB
+} from './db';
 import { isSeeded, seedDatabase } from './seed';
 
 let database: DB | undefined;
 let ready: Promise<DB> | undefined;
 
-/** Where the embedded database lives: LANDSCAPE_DB, else var/landscape.db. */
+/**
+ * Where the embedded database lives: LANDSCAPE_DB, else var/landscape.db (used by the SQLite-only
+ * `db backup | check | restore` commands; see `databaseConfig` for the database the app opens).
+ */
 export function databasePath(): string {
 	return path.resolve(process.env.LANDSCAPE_DB ?? 'var/landscape.db');
+}
+
+/** The database the app opens: DATABASE_URL (PostgreSQL) if set, else the SQLite file. */
+export function databaseConfig(): DatabaseConfig {
+	return databaseConfigFromEnv();
 }
 
 /**
@@ -16,21 +31,42 @@ export function databasePath(): string {
  */
 export function initDatabase(): Promise<DB> {
 	ready ??= (async () => {
-		const db = openSqlite(databasePath());
-		await migrateToLatest(db);
-		if (!(await isSeeded(db))) {
-			const started = performance.now();
-			const summary = await seedDatabase(db);
-			// stderr, so a command's own output on stdout stays clean.
-			console.error(
-				`Landscape: seeded ${databasePath()} in ${Math.round(performance.now() - started)} ms ` +
-					`(${summary.regions} regions, ${summary.pdus} PDUs, ${summary.awards} CRS awards, ${summary.definitions} R&M contract definitions)`
-			);
+		const config = databaseConfig();
+		const db = openDatabase(config);
+		try {
+			await migrateToLatest(db);
+			await seedIfEmpty(db, describeDatabase(config));
+		} catch (caught) {
+			await db.destroy().catch(() => {});
+			ready = undefined;
+			throw caught;
 		}
 		database = db;
 		return db;
 	})();
 	return ready;
+}
+
+/**
+ * Seed a migrated database from data/ unless it has been seeded. Two instances starting at once on
+ * one PostgreSQL database may both find it empty; the seed is one transaction and its
+ * `app_meta.seeded_at` row is unique, so one of them fails and this instance then finds it seeded.
+ */
+export async function seedIfEmpty(db: DB, name: string): Promise<boolean> {
+	if (await isSeeded(db)) return false;
+	const started = performance.now();
+	try {
+		const summary = await seedDatabase(db);
+		// stderr, so a command's own output on stdout stays clean.
+		console.error(
+			`Landscape: seeded ${name} in ${Math.round(performance.now() - started)} ms ` +
+				`(${summary.regions} regions, ${summary.pdus} PDUs, ${summary.awards} CRS awards, ${summary.definitions} R&M contract definitions)`
+		);
+		return true;
+	} catch (caught) {
+		if (await isSeeded(db)) return false;
+		throw caught;
+	}
 }
 
 /** The open database, or undefined before start-up has opened it (for readiness checks). */
@@ -42,4 +78,17 @@ export function openedDb(): DB | undefined {
 export function getDb(): DB {
 	if (!database) throw new Error('The database is not open yet.');
 	return database;
+}
+
+/**
+ * Close the database the process opened (ending a PostgreSQL pool's connections), for a clean
+ * shutdown; later calls to `initDatabase` open it again.
+ */
+export async function closeDatabase(): Promise<void> {
+	const opening = ready;
+	ready = undefined;
+	database = undefined;
+	if (!opening) return;
+	const db = await opening.catch(() => undefined);
+	await db?.destroy();
 }

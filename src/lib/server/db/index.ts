@@ -1,11 +1,67 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import { migrations } from './migrations';
 import type { Database } from './schema';
 
 export type DB = Kysely<Database>;
+
+export { engineOf, type Engine } from './engine';
+
+/** Where the database is: a PostgreSQL URL (shared deployment), else an SQLite file. */
+export type DatabaseConfig =
+	{ engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize: number };
+
+/** Connections a PostgreSQL pool keeps at most, unless LANDSCAPE_DB_POOL says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * The database the environment names: DATABASE_URL (postgres:// or postgresql://) for PostgreSQL,
+ * pooled (LANDSCAPE_DB_POOL connections, default 10); otherwise the SQLite file LANDSCAPE_DB, else
+ * var/landscape.db. Throws with the variable's name when a value cannot be used.
+ */
+export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+	const url = env.DATABASE_URL?.trim();
+	if (url) {
+		if (!/^postgres(ql)?:\/\//i.test(url))
+			throw new Error(
+				'DATABASE_URL must be a PostgreSQL URL (postgres://user@host:5432/name); unset it to use the embedded SQLite database (LANDSCAPE_DB)'
+			);
+		return { engine: 'postgres', url, poolSize: poolSizeFrom(env.LANDSCAPE_DB_POOL) };
+	}
+	return { engine: 'sqlite', file: path.resolve(env.LANDSCAPE_DB ?? 'var/landscape.db') };
+}
+
+function poolSizeFrom(value: string | undefined): number {
+	if (value === undefined || value.trim() === '') return DEFAULT_POOL_SIZE;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1 || n > 1000)
+		throw new Error(
+			`LANDSCAPE_DB_POOL must be a whole number of connections from 1 to 1000; it is "${value}"`
+		);
+	return n;
+}
+
+/** The URL with any password hidden, for messages and logs. */
+export function describeDatabase(config: DatabaseConfig): string {
+	if (config.engine === 'sqlite') return config.file;
+	try {
+		const u = new URL(config.url);
+		if (u.password) u.password = '***';
+		return u.toString();
+	} catch {
+		return 'PostgreSQL (DATABASE_URL)';
+	}
+}
+
+/** Open the database `config` names; the app (context.ts), the command-line tool and tests all come here. */
+export function openDatabase(config: DatabaseConfig): DB {
+	return config.engine === 'postgres'
+		? openPostgres(config.url, { poolSize: config.poolSize })
+		: openSqlite(config.file);
+}
 
 /** The better-sqlite3 connection under each database `openSqlite` opened. */
 const connections = new WeakMap<DB, SQLite.Database>();
@@ -22,18 +78,80 @@ export function openSqlite(file: string): DB {
 	return db;
 }
 
+/** pg's OIDs for the types it hands back as strings by default. */
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Numbers come back as numbers on both engines: pg returns int8 (count(*), sum of integers) and
+ * numeric (avg, sum of bigints) as strings, because they may not fit a JavaScript number. Every
+ * count, id and sum Landscape stores fits well inside 2^53, so they are parsed here, once, and a
+ * value that does not fit is an error rather than a silently rounded figure.
+ */
+const pgTypes = {
+	getTypeParser(oid: number, format?: 'text' | 'binary') {
+		if (oid === INT8_OID)
+			return (text: string) => {
+				const n = Number(text);
+				if (!Number.isSafeInteger(n))
+					throw new RangeError(`PostgreSQL returned ${text}, too large for a JavaScript number`);
+				return n;
+			};
+		if (oid === NUMERIC_OID) return (text: string) => Number(text);
+		return format === 'binary'
+			? pg.types.getTypeParser(oid, 'binary')
+			: pg.types.getTypeParser(oid, 'text');
+	}
+};
+
+/** The pg pool under each database `openPostgres` opened. */
+const pools = new WeakMap<DB, pg.Pool>();
+
+/**
+ * Open a PostgreSQL database through a pg pool of at most `poolSize` connections. Connections are
+ * made lazily, on the first query; `db.destroy()` ends the pool.
+ */
+export function openPostgres(url: string, options: { poolSize?: number } = {}): DB {
+	const pool = new pg.Pool({
+		connectionString: url,
+		max: options.poolSize ?? DEFAULT_POOL_SIZE,
+		connectionTimeoutMillis: 10_000,
+		idleTimeoutMillis: 30_000,
+		// A command-line run whose connections are all idle may exit without waiting for the pool.
+		allowExitOnIdle: true,
+		types: pgTypes
+	});
+	// An idle connection the server drops (restart, failover) must not crash the process; the pool
+	// replaces it, and the next query reports any lasting problem.
+	pool.on('error', (err) =>
+		console.error(`Landscape: PostgreSQL connection error: ${err.message}`)
+	);
+	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	pools.set(db, pool);
+	return db;
+}
+
 /**
  * The better-sqlite3 connection under a database `openSqlite` opened, for bulk writes (prepared
  * statements run inside a kysely transaction on the same connection); undefined for any other
- * database, which then goes through kysely alone.
+ * database (PostgreSQL), which then goes through kysely alone.
  */
 export function sqliteConnectionOf(db: DB): SQLite.Database | undefined {
 	return connections.get(db);
 }
 
+/** The pg pool under a database `openPostgres` opened (for its counts in tests and health). */
+export function postgresPoolOf(db: DB): pg.Pool | undefined {
+	return pools.get(db);
+}
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Bring the schema up to the latest migration; throws with the failing migration's name. */
+/**
+ * Bring the schema up to the latest migration; throws with the failing migration's name. On
+ * PostgreSQL each migration runs in a transaction under kysely's advisory lock, so two instances
+ * starting at once run each migration once.
+ */
 export async function migrateToLatest(db: DB): Promise<string[]> {
 	// Migrations written on parallel branches may land out of date order; each still runs once.
 	const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
