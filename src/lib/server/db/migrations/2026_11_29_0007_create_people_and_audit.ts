@@ -1,6 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import { serialKey } from '../dialect';
+import { engineOf } from '../engine';
 
-// Frozen: never edit a migration that has shipped; add a new one instead.
+// Frozen: never edit a migration that has shipped; add a new one instead. (Column types go through
+// ../dialect, which gives SQLite exactly the types written here before PostgreSQL was supported.)
 //
 // People, sessions and the audit log, for shared mode:
 // - users: one account per email (stored lower-case), a role, a scrypt hash with its cost
@@ -14,7 +17,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('users')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('email', 'text', (c) => c.notNull().unique())
 		.addColumn('role', 'text', (c) =>
 			c.notNull().check(sql`role in ('admin', 'commissioner', 'partner', 'viewer')`)
@@ -49,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('login_attempts')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('at', 'text', (c) => c.notNull())
 		.addColumn('email', 'text', (c) => c.notNull())
 		.addColumn('ip', 'text', (c) => c.notNull())
@@ -68,7 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('audit_log')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', serialKey(db))
 		.addColumn('at', 'text', (c) => c.notNull())
 		.addColumn('actor', 'text', (c) => c.notNull())
 		.addColumn('action', 'text', (c) => c.notNull())
@@ -86,6 +89,22 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.on('audit_log')
 		.columns(['action', 'at'])
 		.execute();
+	if (engineOf(db) === 'postgres') {
+		// The same refusals, with the same messages, through a PostgreSQL trigger function; TRUNCATE
+		// (which SQLite does not have) is refused too.
+		await sql`create function audit_log_append_only() returns trigger language plpgsql as $$
+			begin
+				raise exception 'audit_log is append-only: entries cannot be %',
+					case tg_op when 'UPDATE' then 'changed' else 'deleted' end;
+			end $$`.execute(db);
+		await sql`create trigger audit_log_no_update before update on audit_log
+			for each row execute function audit_log_append_only()`.execute(db);
+		await sql`create trigger audit_log_no_delete before delete on audit_log
+			for each row execute function audit_log_append_only()`.execute(db);
+		await sql`create trigger audit_log_no_truncate before truncate on audit_log
+			for each statement execute function audit_log_append_only()`.execute(db);
+		return;
+	}
 	await sql`create trigger audit_log_no_update before update on audit_log
 		begin select raise(abort, 'audit_log is append-only: entries cannot be changed'); end`.execute(db);
 	await sql`create trigger audit_log_no_delete before delete on audit_log
@@ -93,9 +112,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-	await sql`drop trigger if exists audit_log_no_delete`.execute(db);
-	await sql`drop trigger if exists audit_log_no_update`.execute(db);
-	await db.schema.dropTable('audit_log').execute();
+	if (engineOf(db) === 'postgres') {
+		// Dropping the table drops its triggers.
+		await db.schema.dropTable('audit_log').execute();
+		await sql`drop function if exists audit_log_append_only()`.execute(db);
+	} else {
+		await sql`drop trigger if exists audit_log_no_delete`.execute(db);
+		await sql`drop trigger if exists audit_log_no_update`.execute(db);
+		await db.schema.dropTable('audit_log').execute();
+	}
 	await db.schema.dropTable('login_attempts').execute();
 	await db.schema.dropTable('sessions').execute();
 	await db.schema.dropTable('user_regions').execute();
