@@ -78,27 +78,34 @@ const ROLES6 = [
 	'admin'
 ] as const;
 type Who = (typeof ROLES6)[number];
+/** Each a distinct account: collaborators are named by account id. */
+const account = (id: number, user: AppUser): AppUser => ({ ...user, id });
 const PEOPLE: Record<Who, AppUser> = {
 	anonymous: ANONYMOUS,
-	viewer: person('viewer', ['N54'], 'viewer@example.org'),
-	partner: person('partner', ['N54'], 'partner@example.org'),
-	otherCommissioner: person('commissioner', ['N07'], 'london@example.org'),
-	commissioner: person('commissioner', ['N54'], 'commissioner@example.org'),
-	admin: person('admin', 'all', 'admin@example.org')
+	viewer: account(2, person('viewer', ['N54'], 'viewer@example.org')),
+	partner: account(3, person('partner', ['N54'], 'partner@example.org')),
+	otherCommissioner: account(4, person('commissioner', ['N07'], 'london@example.org')),
+	commissioner: account(5, person('commissioner', ['N54'], 'commissioner@example.org')),
+	admin: account(6, person('admin', 'all', 'admin@example.org'))
 };
 
-// Illustrative scenarios in the North East (N54), owned by the North East commissioner.
+// Illustrative scenarios in the North East (N54), owned by the North East commissioner unless said.
 const base = {
 	owner: 'commissioner@example.org',
 	regionCode: 'N54',
 	coCommissioning: false,
-	currentVersion: 1
+	currentVersion: 1,
+	collaborators: [] as number[]
 };
 const SCENARIOS: Record<string, ScenarioAccessFacts | undefined> = {
 	'ne-draft': { ...base, visibility: 'draft' },
 	'ne-shared': { ...base, visibility: 'shared' },
 	'ne-cocom': { ...base, visibility: 'shared', coCommissioning: true },
 	'ne-published': { ...base, visibility: 'published' },
+	// a draft with the North East partner named as a collaborator
+	'ne-collab': { ...base, visibility: 'draft', collaborators: [3] },
+	// a draft the North East partner owns
+	'ne-partner-draft': { ...base, visibility: 'draft', owner: 'partner@example.org' },
 	'no-such': undefined
 };
 type Fixture = keyof typeof SCENARIOS;
@@ -132,6 +139,8 @@ const SEE: Record<Fixture, Record<Who, Decision>> = {
 	'ne-shared': row('d n a n a a'),
 	'ne-cocom': row('d n a n a a'),
 	'ne-published': row('d a a a a a'),
+	'ne-collab': row('d n a n a a'),
+	'ne-partner-draft': row('d n a n n a'),
 	'no-such': row('d a a a a a')
 };
 const EDIT: Record<Fixture, Record<Who, Decision>> = {
@@ -139,6 +148,8 @@ const EDIT: Record<Fixture, Record<Who, Decision>> = {
 	'ne-shared': row('d d d n a a'),
 	'ne-cocom': row('d d a n a a'),
 	'ne-published': row('d d d d a a'),
+	'ne-collab': row('d d a n a a'),
+	'ne-partner-draft': row('d d a n n a'),
 	'no-such': row('d d a a a a')
 };
 const COPY: Record<Fixture, Record<Who, Decision>> = {
@@ -146,6 +157,29 @@ const COPY: Record<Fixture, Record<Who, Decision>> = {
 	'ne-shared': row('d d a n a a'),
 	'ne-cocom': row('d d a n a a'),
 	'ne-published': row('d d a d a a'),
+	'ne-collab': row('d d a n a a'),
+	'ne-partner-draft': row('d d a n n a'),
+	'no-such': row('d d a a a a')
+};
+/** share, return to draft, name collaborators: the owner, a commissioner of the region, admins */
+const MANAGE: Record<Fixture, Record<Who, Decision>> = {
+	'ne-draft': row('d d n n a a'),
+	'ne-shared': row('d d d n a a'),
+	'ne-cocom': row('d d d n a a'),
+	'ne-published': row('d d d d a a'),
+	'ne-collab': row('d d d n a a'),
+	'ne-partner-draft': row('d d a n n a'),
+	'no-such': row('d d a a a a')
+};
+/** ?/visibility with visibility=published: a commissioner of the region, admins */
+const PUBLISH: Record<Fixture, Record<Who, Decision>> = {
+	'ne-draft': row('d d n n a a'),
+	'ne-shared': row('d d d n a a'),
+	'ne-cocom': row('d d d n a a'),
+	// published already: whoever may change it some other way gets through, to be told so
+	'ne-published': row('d d d d a a'),
+	'ne-collab': row('d d d n a a'),
+	'ne-partner-draft': row('d d d n n a'),
 	'no-such': row('d d a a a a')
 };
 
@@ -185,7 +219,10 @@ const EXPECTED: Record<string, Record<string, Expectation>> = {
 		GET: { byScenario: SEE },
 		'POST ?/save': { byScenario: EDIT },
 		'POST ?/copy': { byScenario: COPY },
-		'POST ?/restore': { byScenario: EDIT }
+		'POST ?/restore': { byScenario: EDIT },
+		'POST ?/visibility': { byScenario: PUBLISH },
+		'POST ?/addCollaborator': { byScenario: MANAGE },
+		'POST ?/removeCollaborator': { byScenario: MANAGE }
 	},
 	'/scenarios/[id]/report': { GET: { byScenario: SEE } },
 	'/scenarios/[id]/export/[table].csv': { GET: { byScenario: SEE } },
@@ -306,7 +343,11 @@ describe('authorisation matrix', () => {
 	)('%s', async (_, { h, who, fixture, expected }) => {
 		const { url, params } = requestFor(h, fixture);
 		const form: Record<string, string> =
-			h.routeId === '/scenarios/new' ? { start: 'empty', region: '' } : {};
+			h.routeId === '/scenarios/new'
+				? { start: 'empty', region: '' }
+				: h.key === 'POST ?/visibility'
+					? { visibility: 'published' }
+					: {};
 		const { decision, known } = await authorise({
 			user: PEOPLE[who],
 			routeId: h.routeId,
@@ -352,6 +393,35 @@ describe('authorisation matrix', () => {
 		expect(await create('otherCommissioner', { start: 'empty', region: 'N54' })).toBe('allow');
 		expect(await create('viewer', { start: 'empty' })).toBe('deny');
 		expect(await create('admin', inNorthEast)).toBe('allow');
+	});
+
+	it('who can see a scenario: each move by who may make it', async () => {
+		const move = async (who: Who, fixture: Fixture, form: Record<string, string>) =>
+			(
+				await authorise({
+					user: PEOPLE[who],
+					routeId: '/scenarios/[id]',
+					method: 'POST',
+					url: new URL(`http://landscape.test/scenarios/${fixture}?/visibility`),
+					params: { id: fixture },
+					facts: factsFor(form)
+				})
+			).decision;
+		// the partner who owns a draft may share it and return it to draft, not publish it
+		expect(await move('partner', 'ne-partner-draft', { visibility: 'shared' })).toBe('allow');
+		expect(await move('partner', 'ne-partner-draft', { visibility: 'published' })).toBe('deny');
+		// a collaborator works on a draft but does not decide who sees it
+		expect(await move('partner', 'ne-collab', { visibility: 'shared' })).toBe('deny');
+		// the region's commissioner unpublishes; others who can see it cannot
+		expect(await move('commissioner', 'ne-published', { visibility: 'draft' })).toBe('allow');
+		expect(await move('commissioner', 'ne-shared', { visibility: 'draft' })).toBe('allow');
+		expect(await move('partner', 'ne-published', { visibility: 'shared' })).toBe('deny');
+		expect(await move('otherCommissioner', 'ne-published', { visibility: 'shared' })).toBe('deny');
+		expect(await move('viewer', 'ne-published', { visibility: 'draft' })).toBe('deny');
+		// no valid choice: through to the route (which says what is wrong) only for who may move it
+		expect(await move('partner', 'ne-partner-draft', {})).toBe('allow');
+		expect(await move('partner', 'ne-shared', { visibility: 'secret' })).toBe('deny');
+		expect(await move('otherCommissioner', 'ne-draft', { visibility: 'shared' })).toBe('not-found');
 	});
 
 	it('refuses a route or action the policy does not know to everyone but admins', async () => {

@@ -1,8 +1,12 @@
 import type { AppUser, Role } from './roles';
 import {
+	canChangeVisibility,
 	canCreateScenario,
 	canEditScenario,
+	canManageScenario,
+	canPublishScenario,
 	canSeeScenario,
+	isScenarioVisibility,
 	type ScenarioAccessFacts
 } from './scenarios';
 
@@ -94,6 +98,34 @@ export const COPY_SCENARIO = scenarioRule(
 	(user, s) => (canCreateScenario(user, s.regionCode) ? 'allow' : 'deny')
 );
 
+/** share, return to draft, add and remove collaborators */
+export const MANAGE_SCENARIO = scenarioRule(
+	'can manage the scenario (its owner, a commissioner of its region)',
+	AUTHOR_ROLES,
+	(user, s) => (canManageScenario(user, s) ? 'allow' : 'deny')
+);
+
+/**
+ * A change of who can see a scenario: to the visibility the form chooses (publishing and
+ * unpublishing for its region's commissioners; sharing and returning to draft also for its owner).
+ * With no valid choice, anyone who may make some change gets through, and the route says what is
+ * wrong with the form.
+ */
+export const CHANGE_VISIBILITY: Rule = {
+	kind: 'check',
+	roles: AUTHOR_ROLES,
+	describe: 'can give the scenario the chosen visibility',
+	async check({ user, params, facts }) {
+		const s = params.id === undefined ? undefined : await facts.scenario(params.id);
+		if (!s) return 'allow';
+		if (!canSeeScenario(user, s)) return 'not-found';
+		const to = await facts.formField('visibility');
+		if (isScenarioVisibility(to) && to !== s.visibility)
+			return canChangeVisibility(user, s, to) ? 'allow' : 'deny';
+		return canManageScenario(user, s) || canPublishScenario(user, s) ? 'allow' : 'deny';
+	}
+};
+
 /** Every scenario in ?ids= (compare) must be one the person can see. */
 export const SEE_SCENARIOS: Rule = {
 	kind: 'check',
@@ -159,7 +191,14 @@ export const POLICY: Readonly<Record<string, RouteRules>> = {
 	'/scenarios/new': { GET: AUTHORS, ACTIONS: { default: CREATE_SCENARIO } },
 	'/scenarios/[id]': {
 		GET: SEE_SCENARIO,
-		ACTIONS: { save: EDIT_SCENARIO, copy: COPY_SCENARIO, restore: EDIT_SCENARIO }
+		ACTIONS: {
+			save: EDIT_SCENARIO,
+			copy: COPY_SCENARIO,
+			restore: EDIT_SCENARIO,
+			visibility: CHANGE_VISIBILITY,
+			addCollaborator: MANAGE_SCENARIO,
+			removeCollaborator: MANAGE_SCENARIO
+		}
 	},
 	'/scenarios/[id]/report': { GET: SEE_SCENARIO },
 	'/scenarios/[id]/export/[table].csv': { GET: SEE_SCENARIO },

@@ -14,11 +14,24 @@ function formActionOf(routeId: string, method: string, url: URL): string | null 
 	return method === 'POST' && POLICY[routeId]?.ACTIONS ? actionName(url) : null;
 }
 
+/**
+ * Changes that write their own audit entry, with what changed before and after, in the transaction
+ * that makes the change (repositories/scenarios.ts): who can see a scenario, and its collaborators.
+ */
+const AUDITED_WHERE_CHANGED = new Set([
+	'/scenarios/[id] ?/visibility',
+	'/scenarios/[id] ?/addCollaborator',
+	'/scenarios/[id] ?/removeCollaborator',
+	'/api/v1/scenarios/[id]/visibility PUT'
+]);
+
 /** The audit action for a request, or null when it is not one the log records. */
 export function auditedAction(routeId: string | null, method: string, url: URL): string | null {
 	if (routeId === null || method === 'GET' || method === 'HEAD' || method === 'OPTIONS')
 		return null;
 	const action = formActionOf(routeId, method, url);
+	if (AUDITED_WHERE_CHANGED.has(`${routeId} ${action === null ? method : `?/${action}`}`))
+		return null;
 	// /import's form actions (import.preview, import.confirm); its endpoints by name (import.run)
 	if (routeId === '/import' || routeId.startsWith('/import/'))
 		return `import.${action ?? routeId.split('/').pop()}`;

@@ -3,13 +3,20 @@ import type { DB } from '../db';
 import { createScenario } from '../repositories/scenarios';
 import { LOCAL_ADMINISTRATOR } from './roles';
 import {
+	canChangeVisibility,
 	canCreateScenario,
 	canEditScenario,
+	canManageScenario,
+	canPublishScenario,
 	canSeeScenario,
+	collaboratorProblem,
 	loadScenarioAccessFacts,
+	visibilityAuditAction,
+	visibilityChoices,
+	type CollaboratorCandidate,
 	type ScenarioAccessFacts
 } from './scenarios';
-import { peopleTestDb, person } from './testing';
+import { addPerson, peopleTestDb, person } from './testing';
 
 const ne = (visibility: string, extra: Partial<ScenarioAccessFacts> = {}): ScenarioAccessFacts => ({
 	owner: 'owner@example.org',
@@ -17,17 +24,20 @@ const ne = (visibility: string, extra: Partial<ScenarioAccessFacts> = {}): Scena
 	regionCode: 'N54',
 	coCommissioning: false,
 	currentVersion: 1,
+	collaborators: [],
 	...extra
 });
 
+/** Each a distinct account (collaborators are named by account id). */
+const withId = <T extends object>(id: number, p: T) => ({ ...p, id });
 const people = {
-	admin: person('admin', 'all'),
-	owner: person('commissioner', ['N54'], 'owner@example.org'),
-	neCommissioner: person('commissioner', ['N54']),
-	londonCommissioner: person('commissioner', ['N07']),
-	nePartner: person('partner', ['N54']),
-	londonPartner: person('partner', ['N07']),
-	viewer: person('viewer', ['N54'])
+	admin: withId(1, person('admin', 'all')),
+	owner: withId(2, person('commissioner', ['N54'], 'owner@example.org')),
+	neCommissioner: withId(3, person('commissioner', ['N54'])),
+	londonCommissioner: withId(4, person('commissioner', ['N07'])),
+	nePartner: withId(5, person('partner', ['N54'])),
+	londonPartner: withId(6, person('partner', ['N07'])),
+	viewer: withId(7, person('viewer', ['N54']))
 };
 type Who = keyof typeof people;
 
@@ -65,6 +75,37 @@ describe('canSeeScenario and canEditScenario', () => {
 			ne('draft', { owner: 'commissioner@example.org' }),
 			['admin', 'neCommissioner', 'londonCommissioner'],
 			['admin', 'neCommissioner']
+		],
+		// named collaborators see and change a draft, while they work in its region
+		[
+			'NE draft with the NE partner as collaborator',
+			ne('draft', { collaborators: [people.nePartner.id] }),
+			['admin', 'owner', 'nePartner'],
+			['admin', 'owner', 'nePartner']
+		],
+		[
+			'NE draft with the London partner as collaborator (since moved region)',
+			ne('draft', { collaborators: [people.londonPartner.id] }),
+			['admin', 'owner', 'londonPartner'],
+			['admin', 'owner']
+		],
+		[
+			'NE shared with the NE partner as collaborator',
+			ne('shared', { collaborators: [people.nePartner.id] }),
+			['admin', 'owner', 'neCommissioner', 'nePartner'],
+			['admin', 'owner', 'neCommissioner', 'nePartner']
+		],
+		[
+			'NE published with the NE partner as collaborator',
+			ne('published', { collaborators: [people.nePartner.id] }),
+			Object.keys(people) as Who[],
+			['admin', 'owner', 'neCommissioner', 'nePartner']
+		],
+		[
+			'national draft with the London commissioner as collaborator',
+			ne('draft', { regionCode: null, collaborators: [people.londonCommissioner.id] }),
+			['admin', 'owner', 'londonCommissioner'],
+			['admin', 'owner', 'londonCommissioner']
 		]
 	];
 	it.each(cases)('%s', (_, scenario, see, edit) => {
@@ -87,6 +128,116 @@ describe('canSeeScenario and canEditScenario', () => {
 		expect(canCreateScenario(people.nePartner, null)).toBe(true);
 		expect(canCreateScenario(people.viewer, null)).toBe(false);
 		expect(canCreateScenario(people.admin, 'N54')).toBe(true);
+	});
+});
+
+describe('who may change who can see a scenario', () => {
+	// [scenario, who may publish/unpublish, who may share/return to draft and name collaborators]
+	const cases: [string, ScenarioAccessFacts, Who[], Who[]][] = [
+		['NE draft', ne('draft'), ['admin', 'owner'], ['admin', 'owner']],
+		[
+			// the owner here is a commissioner of the region, so may publish
+			'NE shared',
+			ne('shared'),
+			['admin', 'owner', 'neCommissioner'],
+			['admin', 'owner', 'neCommissioner']
+		],
+		[
+			'NE published',
+			ne('published'),
+			['admin', 'owner', 'neCommissioner'],
+			['admin', 'owner', 'neCommissioner']
+		],
+		[
+			'NE shared, owned by the NE partner',
+			ne('shared', { owner: people.nePartner.name }),
+			['admin', 'owner', 'neCommissioner'],
+			['admin', 'owner', 'neCommissioner', 'nePartner']
+		],
+		[
+			'NE draft, owned by the NE partner, the NE commissioner a collaborator',
+			ne('draft', { owner: people.nePartner.name, collaborators: [people.neCommissioner.id] }),
+			['admin', 'neCommissioner'],
+			['admin', 'neCommissioner', 'nePartner']
+		],
+		[
+			// a collaborator changes the scenario, but does not decide who sees it
+			'NE draft with the NE partner as collaborator',
+			ne('draft', { collaborators: [people.nePartner.id] }),
+			['admin', 'owner'],
+			['admin', 'owner']
+		],
+		// national: no region's commissioners, so admins publish; the owner shares
+		['national shared', ne('shared', { regionCode: null }), ['admin'], ['admin', 'owner']]
+	];
+	it.each(cases)('%s', (_, scenario, publish, manage) => {
+		for (const [who, user] of Object.entries(people) as [Who, (typeof people)[Who]][]) {
+			expect([who, canPublishScenario(user, scenario)]).toEqual([who, publish.includes(who)]);
+			expect([who, canManageScenario(user, scenario)]).toEqual([who, manage.includes(who)]);
+		}
+	});
+
+	it('moves to or from published need publishing; draft and shared need managing', () => {
+		const partnerOwns = (visibility: string) => ne(visibility, { owner: people.nePartner.name });
+		expect(canChangeVisibility(people.nePartner, partnerOwns('draft'), 'shared')).toBe(true);
+		expect(canChangeVisibility(people.nePartner, partnerOwns('draft'), 'published')).toBe(false);
+		expect(canChangeVisibility(people.nePartner, partnerOwns('shared'), 'draft')).toBe(true);
+		expect(canChangeVisibility(people.nePartner, partnerOwns('published'), 'shared')).toBe(false);
+		expect(canChangeVisibility(people.nePartner, partnerOwns('published'), 'draft')).toBe(false);
+		expect(canChangeVisibility(people.neCommissioner, partnerOwns('published'), 'draft')).toBe(
+			true
+		);
+		// no change is not a change
+		expect(canChangeVisibility(people.admin, ne('shared'), 'shared')).toBe(false);
+		expect(visibilityChoices(people.nePartner, partnerOwns('draft'))).toEqual(['shared']);
+		expect(visibilityChoices(people.neCommissioner, ne('shared'))).toEqual(['draft', 'published']);
+		expect(visibilityChoices(people.viewer, ne('published'))).toEqual([]);
+		expect(visibilityChoices(LOCAL_ADMINISTRATOR, ne('draft'))).toEqual(['shared', 'published']);
+		const anonymous = { ...people.viewer, role: 'anonymous' as const, name: 'anonymous' };
+		expect(visibilityChoices(anonymous, ne('published'))).toEqual([]);
+	});
+
+	it('names each move for the audit log', () => {
+		expect(visibilityAuditAction('draft', 'shared')).toBe('scenario.share');
+		expect(visibilityAuditAction('shared', 'draft')).toBe('scenario.unshare');
+		expect(visibilityAuditAction('draft', 'published')).toBe('scenario.publish');
+		expect(visibilityAuditAction('shared', 'published')).toBe('scenario.publish');
+		expect(visibilityAuditAction('published', 'shared')).toBe('scenario.unpublish');
+		expect(visibilityAuditAction('published', 'draft')).toBe('scenario.unpublish');
+	});
+});
+
+describe('collaboratorProblem', () => {
+	const account = (extra: Partial<CollaboratorCandidate> = {}): CollaboratorCandidate => ({
+		id: 9,
+		email: 'sam@example.org',
+		role: 'partner',
+		regions: ['N54'],
+		active: true,
+		...extra
+	});
+	const scenario = ne('draft', { collaborators: [3] });
+	const problem = (extra: Partial<CollaboratorCandidate>, s = scenario) =>
+		collaboratorProblem(account(extra), s, s.regionCode === null ? null : 'North East');
+
+	it('accepts active commissioners and partners of its region, and admins', () => {
+		expect(problem({})).toBeNull();
+		expect(problem({ role: 'commissioner' })).toBeNull();
+		expect(problem({ role: 'admin', regions: [] })).toBeNull();
+		// a national scenario: any region
+		expect(problem({ regions: ['N07'] }, ne('draft', { regionCode: null }))).toBeNull();
+	});
+
+	it('says why anyone else cannot be', () => {
+		expect(problem({ regions: ['N07'] })).toBe(
+			'sam@example.org does not work in North East, this scenario’s region, so they cannot be a collaborator on it. An administrator can add the region to their account.'
+		);
+		expect(problem({ role: 'viewer' })).toMatch(/^sam@example.org is a viewer: viewers read/);
+		expect(problem({ active: false })).toMatch(/account is deactivated/);
+		expect(problem({ id: 3 })).toBe('sam@example.org is already a collaborator on this scenario.');
+		expect(problem({ email: 'owner@example.org' })).toBe(
+			'owner@example.org owns this scenario already.'
+		);
 	});
 });
 
@@ -116,7 +267,16 @@ describe('loadScenarioAccessFacts', () => {
 			visibility: 'draft',
 			regionCode: 'N54',
 			coCommissioning: false,
-			currentVersion: 1
+			currentVersion: 1,
+			collaborators: []
+		});
+		const partner = await addPerson(db, 'partner@example.org', 'partner', ['N54']);
+		await db
+			.insertInto('scenario_collaborators')
+			.values({ scenario_id: 'plain', user_id: partner, added_by: 'a@example.org', added_at: 'x' })
+			.execute();
+		expect(await loadScenarioAccessFacts(db, plain.id)).toMatchObject({
+			collaborators: [partner]
 		});
 		expect(await loadScenarioAccessFacts(db, 'cocom')).toMatchObject({
 			regionCode: null,

@@ -262,6 +262,16 @@ export interface ScenarioVersionsTable {
 	note: string | null;
 }
 
+/** The people named on a scenario besides its owner (see auth/scenarios.ts). */
+export interface ScenarioCollaboratorsTable {
+	scenario_id: string;
+	user_id: number;
+	/** who added them: an account email, or 'local administrator' */
+	added_by: string;
+	/** ISO 8601, UTC */
+	added_at: string;
+}
+
 export interface PduNeedSharesTable {
 	dataset_version_id: number;
 	pdu_code: string;
@@ -380,6 +390,7 @@ export interface Database {
 	organisation_facts: OrganisationFactsTable;
 	scenarios: ScenariosTable;
 	scenario_versions: ScenarioVersionsTable;
+	scenario_collaborators: ScenarioCollaboratorsTable;
 	users: UsersTable;
 	user_regions: UserRegionsTable;
 	sessions: SessionsTable;

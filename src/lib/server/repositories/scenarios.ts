@@ -1,9 +1,14 @@
 import crypto from 'node:crypto';
 import type { DB } from '../db';
+import { recordAudit, type AuditContext } from '../auth/audit';
+import {
+	isScenarioVisibility,
+	visibilityAuditAction,
+	type ScenarioVisibility
+} from '../auth/scenarios';
 
-/** Who may see a scenario: its owner (draft), its region's roles (shared) or everyone (published). */
-export const SCENARIO_VISIBILITIES = ['draft', 'shared', 'published'] as const;
-export type ScenarioVisibility = (typeof SCENARIO_VISIBILITIES)[number];
+/** Who may see a scenario: its owner and collaborators (draft), its region's roles (shared) or everyone (published). */
+export { SCENARIO_VISIBILITIES, type ScenarioVisibility } from '../auth/scenarios';
 
 /** One saved version of a scenario, as stored: `body` is the changes and assumptions, as JSON data. */
 export interface ScenarioVersion {
@@ -27,6 +32,8 @@ export interface SavedScenario extends ScenarioVersion {
 	regionCode: string | null;
 	/** the newest version: saves must be based on it */
 	currentVersion: number;
+	/** the account ids of the people named on it besides its owner */
+	collaboratorIds: number[];
 }
 
 export interface ScenarioDraft {
@@ -178,14 +185,47 @@ export async function findScenario(
 		.select(['s.owner', 's.created_at', 's.current_version', 's.visibility', 's.region_code'])
 		.executeTakeFirst();
 	if (!row) return undefined;
+	const collaborators = await collaboratorIdsOf(db, [id]);
+	return toSaved(row, collaborators.get(id) ?? []);
+}
+
+type ScenarioRow = Parameters<typeof toVersion>[0] & {
+	owner: string;
+	created_at: string;
+	current_version: number;
+	visibility: string;
+	region_code: string | null;
+};
+
+function toSaved(row: ScenarioRow, collaboratorIds: number[]): SavedScenario {
 	return {
 		...toVersion(row),
 		owner: row.owner,
 		createdAt: row.created_at,
-		visibility: row.visibility as ScenarioVisibility,
+		// the column only ever holds one of these; anything else is treated as the most private
+		visibility: isScenarioVisibility(row.visibility) ? row.visibility : 'draft',
 		regionCode: row.region_code,
-		currentVersion: row.current_version
+		currentVersion: row.current_version,
+		collaboratorIds
 	};
+}
+
+/** scenario id → its collaborators' account ids, for the scenarios given (all, if none given). */
+async function collaboratorIdsOf(db: DB, ids?: readonly string[]): Promise<Map<string, number[]>> {
+	if (ids?.length === 0) return new Map();
+	let query = db
+		.selectFrom('scenario_collaborators')
+		.select(['scenario_id', 'user_id'])
+		.orderBy('scenario_id')
+		.orderBy('user_id');
+	if (ids) query = query.where('scenario_id', 'in', ids);
+	const byScenario = new Map<string, number[]>();
+	for (const r of await query.execute()) {
+		const list = byScenario.get(r.scenario_id);
+		if (list) list.push(r.user_id);
+		else byScenario.set(r.scenario_id, [r.user_id]);
+	}
+	return byScenario;
 }
 
 function toVersion(row: {
@@ -224,14 +264,8 @@ export async function listScenarios(db: DB): Promise<SavedScenario[]> {
 		.orderBy('v.saved_at', 'desc')
 		.orderBy('s.id')
 		.execute();
-	return rows.map((row) => ({
-		...toVersion(row),
-		owner: row.owner,
-		createdAt: row.created_at,
-		visibility: row.visibility as ScenarioVisibility,
-		regionCode: row.region_code,
-		currentVersion: row.current_version
-	}));
+	const collaborators = await collaboratorIdsOf(db);
+	return rows.map((row) => toSaved(row, collaborators.get(row.scenario_id) ?? []));
 }
 
 /** A scenario's versions, newest first. */
@@ -243,4 +277,164 @@ export async function listScenarioVersions(db: DB, id: string): Promise<Scenario
 		.orderBy('version', 'desc')
 		.execute();
 	return rows.map(toVersion);
+}
+
+/** A change to who sees a scenario, refused because the form was based on a visibility it no longer has. */
+export interface VisibilityConflict {
+	ok: false;
+	/** the visibility the change was based on */
+	from: ScenarioVisibility;
+	/** what it is now */
+	current: ScenarioVisibility;
+}
+
+/**
+ * Give a scenario the visibility `to`, if it still has the visibility `from` the change was based
+ * on (compare-and-set: a form loaded before someone else's change changes nothing). Audited as
+ * scenario.publish, scenario.unpublish, scenario.share or scenario.unshare in the same transaction.
+ * Whether the person may make the change is the caller's to check (auth/scenarios.ts).
+ */
+export async function setScenarioVisibility(
+	db: DB,
+	id: string,
+	change: { from: ScenarioVisibility; to: ScenarioVisibility },
+	by: AuditContext
+): Promise<{ ok: true } | VisibilityConflict | undefined> {
+	const { from, to } = change;
+	const result = await db.transaction().execute(async (trx) => {
+		const moved = await trx
+			.updateTable('scenarios')
+			.set({ visibility: to })
+			.where('id', '=', id)
+			.where('visibility', '=', from)
+			.executeTakeFirst();
+		if (Number(moved.numUpdatedRows) !== 1) return false;
+		await recordAudit(trx, {
+			...by,
+			action: visibilityAuditAction(from, to),
+			target: `scenario:${id}`,
+			before: { visibility: from },
+			after: { visibility: to }
+		});
+		return true;
+	});
+	if (result) return { ok: true };
+	const now = await db
+		.selectFrom('scenarios')
+		.select('visibility')
+		.where('id', '=', id)
+		.executeTakeFirst();
+	if (!now) return undefined;
+	return {
+		ok: false,
+		from,
+		current: isScenarioVisibility(now.visibility) ? now.visibility : 'draft'
+	};
+}
+
+/** A person named on a scenario besides its owner. */
+export interface ScenarioCollaborator {
+	userId: number;
+	email: string;
+	addedBy: string;
+	addedAt: string;
+}
+
+/** A scenario's collaborators, in the order they were added. */
+export async function listScenarioCollaborators(
+	db: DB,
+	id: string
+): Promise<ScenarioCollaborator[]> {
+	const rows = await db
+		.selectFrom('scenario_collaborators as c')
+		.innerJoin('users as u', 'u.id', 'c.user_id')
+		.select(['c.user_id', 'u.email', 'c.added_by', 'c.added_at'])
+		.where('c.scenario_id', '=', id)
+		.orderBy('c.added_at')
+		.orderBy('u.email')
+		.execute();
+	return rows.map((r) => ({
+		userId: r.user_id,
+		email: r.email,
+		addedBy: r.added_by,
+		addedAt: r.added_at
+	}));
+}
+
+/**
+ * Name account `userId` a collaborator on scenario `id`. False, and nothing written, if they are one
+ * already (someone else added them since the form was shown). Audited as scenario.collaborator.add
+ * with the collaborators before and after. Whether they may be one is the caller's to check
+ * (collaboratorProblem in auth/scenarios.ts).
+ */
+export async function addScenarioCollaborator(
+	db: DB,
+	id: string,
+	collaborator: { userId: number; email: string },
+	by: AuditContext & { now?: Date }
+): Promise<boolean> {
+	return db.transaction().execute(async (trx) => {
+		const before = await collaboratorEmails(trx, id);
+		if (before.includes(collaborator.email)) return false;
+		await trx
+			.insertInto('scenario_collaborators')
+			.values({
+				scenario_id: id,
+				user_id: collaborator.userId,
+				added_by: by.actor,
+				added_at: (by.now ?? new Date()).toISOString()
+			})
+			.execute();
+		await recordAudit(trx, {
+			actor: by.actor,
+			requestId: by.requestId ?? null,
+			ip: by.ip ?? null,
+			action: 'scenario.collaborator.add',
+			target: `scenario:${id}`,
+			before: { collaborators: before },
+			after: { collaborators: [...before, collaborator.email], added: collaborator.email }
+		});
+		return true;
+	});
+}
+
+/**
+ * Remove account `userId` from scenario `id`'s collaborators; returns their email. Null, and nothing
+ * written, if they are not one (someone else removed them since the form was shown). Audited as
+ * scenario.collaborator.remove with the collaborators before and after.
+ */
+export async function removeScenarioCollaborator(
+	db: DB,
+	id: string,
+	userId: number,
+	by: AuditContext
+): Promise<string | null> {
+	return db.transaction().execute(async (trx) => {
+		const named = await trx
+			.selectFrom('scenario_collaborators as c')
+			.innerJoin('users as u', 'u.id', 'c.user_id')
+			.select('u.email')
+			.where('c.scenario_id', '=', id)
+			.where('c.user_id', '=', userId)
+			.executeTakeFirst();
+		if (!named) return null;
+		const before = await collaboratorEmails(trx, id);
+		await trx
+			.deleteFrom('scenario_collaborators')
+			.where('scenario_id', '=', id)
+			.where('user_id', '=', userId)
+			.execute();
+		await recordAudit(trx, {
+			...by,
+			action: 'scenario.collaborator.remove',
+			target: `scenario:${id}`,
+			before: { collaborators: before },
+			after: { collaborators: before.filter((e) => e !== named.email), removed: named.email }
+		});
+		return named.email;
+	});
+}
+
+async function collaboratorEmails(db: DB, id: string): Promise<string[]> {
+	return (await listScenarioCollaborators(db, id)).map((c) => c.email);
 }

@@ -3,8 +3,13 @@ import { LOCAL_ADMINISTRATOR, type AppUser } from '../auth/roles';
 import type { SavedScenario } from '../repositories/scenarios';
 import { visibleScenarios } from './visible';
 
-const person = (role: AppUser['role'], name: string, regions: string[] = ['N54']): AppUser => ({
-	id: 1,
+const person = (
+	role: AppUser['role'],
+	name: string,
+	regions: string[] = ['N54'],
+	id = 1
+): AppUser => ({
+	id,
 	name,
 	email: name,
 	role,
@@ -12,11 +17,23 @@ const person = (role: AppUser['role'], name: string, regions: string[] = ['N54']
 	mustChangePassword: false
 });
 
-const scenario = (id: string, owner: string, visibility: SavedScenario['visibility']) =>
-	({ id, owner, visibility, regionCode: 'N54', currentVersion: 1 }) as SavedScenario;
+const scenario = (
+	id: string,
+	owner: string,
+	visibility: SavedScenario['visibility'],
+	collaboratorIds: number[] = []
+) =>
+	({
+		id,
+		owner,
+		visibility,
+		regionCode: 'N54',
+		currentVersion: 1,
+		collaboratorIds
+	}) as SavedScenario;
 
 const all = [
-	scenario('draft-sam', 'sam@example.org', 'draft'),
+	scenario('draft-sam', 'sam@example.org', 'draft', [7]),
 	scenario('shared-ne', 'sam@example.org', 'shared'),
 	scenario('published', 'sam@example.org', 'published')
 ];
@@ -30,6 +47,18 @@ describe('visibleScenarios', () => {
 			'published'
 		]);
 		expect(ids(LOCAL_ADMINISTRATOR)).toEqual(['draft-sam', 'shared-ne', 'published']);
+	});
+
+	it('lists a draft to its named collaborators too', () => {
+		expect(ids(person('partner', 'pcc@example.org', ['N54'], 7))).toEqual([
+			'draft-sam',
+			'shared-ne',
+			'published'
+		]);
+		expect(ids(person('partner', 'other@example.org', ['N54'], 8))).toEqual([
+			'shared-ne',
+			'published'
+		]);
 	});
 
 	it("lists shared scenarios to the region's commissioners and partners, published ones to all", () => {

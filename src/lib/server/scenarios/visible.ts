@@ -2,7 +2,7 @@ import { canSeeScenario } from '../auth';
 import type { AppUser } from '../auth/roles';
 import type { SavedScenario } from '../repositories/scenarios';
 
-/** The scenarios `user` may see (drafts are their owner's; see auth/scenarios.ts). */
+/** The scenarios `user` may see (drafts are their owner's and collaborators'; see auth/scenarios.ts). */
 export function visibleScenarios<T extends SavedScenario>(
 	user: AppUser,
 	scenarios: readonly T[]
@@ -13,7 +13,8 @@ export function visibleScenarios<T extends SavedScenario>(
 			visibility: s.visibility,
 			regionCode: s.regionCode,
 			coCommissioning: false,
-			currentVersion: s.currentVersion
+			currentVersion: s.currentVersion,
+			collaborators: s.collaboratorIds
 		})
 	);
 }

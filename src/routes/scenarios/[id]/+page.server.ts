@@ -8,19 +8,38 @@ import {
 	saveScenarioSchema,
 	scenarioBodySchema
 } from '$lib/server/api/scenarios';
+import { clientAddress } from '$lib/server/auth/guard';
+import {
+	canChangeVisibility,
+	canCreateScenario,
+	canEditScenario,
+	canManageScenario,
+	isScenarioVisibility,
+	loadScenarioAccessFacts,
+	visibilityChoices,
+	type ScenarioAccessFacts
+} from '$lib/server/auth/scenarios';
 import { getDb } from '$lib/server/context';
 import {
 	createScenario,
 	findScenario,
+	listScenarioCollaborators,
 	listScenarioVersions,
 	restoreScenarioVersion,
 	saveScenario,
+	setScenarioVisibility,
 	type SaveConflict
 } from '$lib/server/repositories/scenarios';
 import { loadScenarioBaseline } from '$lib/server/scenarios/baseline';
-import type { Actions, PageServerLoad } from './$types';
+import {
+	addCollaboratorByEmail,
+	describeVisibility,
+	removeCollaborator,
+	VISIBILITY_FIELD
+} from './access.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-export const load: PageServerLoad = async ({ params, url }) => {
+export const load: PageServerLoad = async ({ params, url, locals }) => {
 	const db = getDb();
 	const raw = url.searchParams.get('version');
 	const version = raw === null ? undefined : Number(raw);
@@ -28,12 +47,29 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		error(400, `"${raw}" is not a version number (1, 2, …)`);
 	const scenario = await findScenario(db, params.id, version);
 	if (!scenario) error(404, version === undefined ? 'Scenario not found' : 'Version not found');
-	const [versions, baseline] = await Promise.all([
+	const [versions, baseline, facts, collaborators] = await Promise.all([
 		listScenarioVersions(db, params.id),
-		loadScenarioBaseline(db)
+		loadScenarioBaseline(db),
+		loadScenarioAccessFacts(db, params.id),
+		listScenarioCollaborators(db, params.id)
 	]);
+	if (!facts) error(404, 'Scenario not found');
+	const user = locals.user;
+	const regionName = scenario.regionCode
+		? (baseline.regions.find((r) => r.code === scenario.regionCode)?.name ?? scenario.regionCode)
+		: null;
 	const body = scenarioBodySchema.safeParse(scenario.body);
 	return {
+		access: {
+			visibility: scenario.visibility,
+			regionName,
+			canEdit: canEditScenario(user, facts),
+			canCopy: canCreateScenario(user, scenario.regionCode),
+			canManage: canManageScenario(user, facts),
+			choices: visibilityChoices(user, facts),
+			collaborators,
+			says: describeVisibility(scenario.visibility, scenario.owner, regionName)
+		},
 		scenario: {
 			id: scenario.id,
 			version: scenario.version,
@@ -158,5 +194,103 @@ export const actions: Actions = {
 		if (!result) error(404, 'Version not found');
 		if (!result.ok) return fail(409, { conflict: conflictOf(result) });
 		redirect(303, `/scenarios/${params.id}?restored=${version}`);
+	},
+
+	/** Who can see it: draft, shared or published, from the visibility the form was shown with. */
+	visibility: async (event) => {
+		const { request, params, locals } = event;
+		const form = await request.formData();
+		const to = form.get('visibility');
+		const from = form.get('from');
+		const facts = await accessFacts(params.id);
+		if (!isScenarioVisibility(to))
+			return fail(400, {
+				visibilityErrors: [{ field: VISIBILITY_FIELD, message: 'Choose who can see this scenario' }]
+			});
+		// from: the page's own hidden field; a form from before someone else's change changes nothing
+		if (!isScenarioVisibility(from) || from !== facts.visibility)
+			return fail(409, {
+				visibilityErrors: [{ field: VISIBILITY_FIELD, message: staleVisibility(facts) }]
+			});
+		if (to === from)
+			return fail(400, {
+				visibilityErrors: [
+					{
+						field: VISIBILITY_FIELD,
+						message: `This scenario is ${from} already. Choose a different option to change who can see it.`
+					}
+				]
+			});
+		if (!canChangeVisibility(locals.user, facts, to))
+			error(403, 'You do not have permission to do this');
+		const result = await setScenarioVisibility(
+			getDb(),
+			params.id,
+			{ from, to },
+			auditContext(event)
+		);
+		if (!result) error(404, 'Scenario not found');
+		if (!result.ok)
+			return fail(409, {
+				visibilityErrors: [
+					{ field: VISIBILITY_FIELD, message: staleVisibility({ visibility: result.current }) }
+				]
+			});
+		return { visibilityChanged: { from, to } };
+	},
+
+	addCollaborator: async (event) => {
+		const { request, params, locals } = event;
+		const email = String((await request.formData()).get('email') ?? '');
+		const facts = await accessFacts(params.id);
+		if (!canManageScenario(locals.user, facts)) error(403, 'You do not have permission to do this');
+		const added = await addCollaboratorByEmail(
+			getDb(),
+			params.id,
+			email,
+			facts,
+			auditContext(event)
+		);
+		if (!added.ok)
+			return fail(added.status, {
+				collaboratorErrors: [{ field: 'collaborator-email', message: added.message }],
+				collaboratorEmail: email
+			});
+		return { collaboratorAdded: added.email };
+	},
+
+	removeCollaborator: async (event) => {
+		const { request, params, locals } = event;
+		const form = await request.formData();
+		const facts = await accessFacts(params.id);
+		if (!canManageScenario(locals.user, facts)) error(403, 'You do not have permission to do this');
+		const removed = await removeCollaborator(
+			getDb(),
+			params.id,
+			Number(form.get('userId')),
+			String(form.get('email') ?? 'that person'),
+			auditContext(event)
+		);
+		if (!removed.ok)
+			return fail(409, {
+				collaboratorErrors: [{ field: 'collaborators', message: removed.message }]
+			});
+		return { collaboratorRemoved: removed.email };
 	}
 };
+
+async function accessFacts(id: string): Promise<ScenarioAccessFacts> {
+	const facts = await loadScenarioAccessFacts(getDb(), id);
+	if (!facts) error(404, 'Scenario not found');
+	return facts;
+}
+
+/** Who did it, for the audit log. */
+const auditContext = (event: RequestEvent) => ({
+	actor: event.locals.user.name,
+	requestId: event.locals.requestId,
+	ip: clientAddress(event)
+});
+
+const staleVisibility = (now: Pick<ScenarioAccessFacts, 'visibility'>) =>
+	`Someone changed who can see this scenario since this page was loaded: it is ${now.visibility} now. Nothing was changed. Check the options below and choose again.`;

@@ -6,6 +6,7 @@ import * as m0004 from './2026_11_23_0004_create_demand';
 import * as m0005 from './2026_11_29_0005_caseload_imports';
 import * as m0006 from './2026_11_29_0006_create_scenarios';
 import * as m0007 from './2026_11_29_0007_create_people_and_audit';
+import * as m0008 from './2026_11_29_0008_scenario_collaborators';
 
 /** Every migration, by its dated name. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
 	'2026_11_23_0004_create_demand': m0004,
 	'2026_11_29_0005_caseload_imports': m0005,
 	'2026_11_29_0006_create_scenarios': m0006,
-	'2026_11_29_0007_create_people_and_audit': m0007
+	'2026_11_29_0007_create_people_and_audit': m0007,
+	'2026_11_29_0008_scenario_collaborators': m0008
 };
