@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suggestNearest } from '../api/suggest';
+import { closeDatabase } from '../context';
 import { accessCommand } from './access-command';
 import { datasetsCommand } from './datasets-command';
 import { dbCommand } from './db-command';
@@ -112,4 +113,8 @@ function isEntryPoint(): boolean {
 	return script !== undefined && import.meta.url === pathToFileURL(path.resolve(script)).href;
 }
 
-if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));
+if (isEntryPoint()) {
+	process.exitCode = await main(process.argv.slice(2));
+	// End a PostgreSQL pool's connections (or close the SQLite file) the command opened.
+	await closeDatabase();
+}

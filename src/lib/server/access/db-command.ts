@@ -3,19 +3,29 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { suggestNearest } from '../api/suggest';
-import { databasePath } from '../context';
+import { databaseConfig, databasePath } from '../context';
+import {
+	databaseConfigFromEnv,
+	describeDatabase,
+	migrateToLatest,
+	openDatabase,
+	type DatabaseConfig
+} from '../db';
 import { migrations } from '../db/migrations';
+import { isSeeded, seedDatabase } from '../seed';
 import { DataError, UsageError, type CliCommand, type CliIo } from './cli-kit';
 
 /**
- * `landscape db`: back up the app's SQLite database while the app runs, check a backup, and
- * restore one (with the app stopped). A backup uses SQLite's online backup API, which copies a
+ * `landscape db`: bring the app's database (SQLite or PostgreSQL) up to date and seed it, back up
+ * the app's SQLite database while the app runs, check a backup, and restore one (with the app stopped). A backup uses SQLite's online backup API, which copies a
  * consistent snapshot page by page without stopping writers; a restore checks the file first and
  * then swaps it in with a rename, so the app database is never half-written.
  */
 
-const ACTIONS = ['backup', 'check', 'restore'] as const;
+const ACTIONS = ['backup', 'check', 'restore', 'migrate', 'seed'] as const;
 type Action = (typeof ACTIONS)[number];
+/** The actions on a backup file (SQLite only). */
+const FILE_ACTIONS: readonly Action[] = ['backup', 'check', 'restore'];
 
 /** Tables every Landscape database has, whatever its age. */
 const REQUIRED_TABLES = ['kysely_migration', 'datasets', 'dataset_versions'] as const;
@@ -26,15 +36,18 @@ const IN_USE_TIMEOUT_MS = 1000;
 const FLAGS = [
 	{
 		name: 'database',
-		value: 'FILE',
-		description: 'the app database (default: LANDSCAPE_DB, else var/landscape.db)'
+		value: 'FILE|URL',
+		description:
+			'the app database (default: DATABASE_URL, else LANDSCAPE_DB, else var/landscape.db); migrate and seed also take a postgres:// URL'
 	}
 ] as const;
 
 const SYNOPSES: Record<Action, string> = {
 	backup: 'db backup <file>',
 	check: 'db check <file>',
-	restore: 'db restore <file>'
+	restore: 'db restore <file>',
+	migrate: 'db migrate',
+	seed: 'db seed'
 };
 
 const DETAILS = [
@@ -42,7 +55,11 @@ const DETAILS = [
 	`  ${SYNOPSES.backup.padEnd(20)}copy the app database to <file> (a new file); safe while Landscape runs`,
 	`  ${SYNOPSES.check.padEnd(20)}check that <file> is a sound Landscape database this build can open`,
 	`  ${SYNOPSES.restore.padEnd(20)}replace the app database with <file>, after the same checks; stop Landscape first`,
+	`  ${SYNOPSES.migrate.padEnd(20)}run the migrations the app database has not had (Landscape also does at start)`,
+	`  ${SYNOPSES.seed.padEnd(20)}migrate, then load data/ into the app database if it has never been seeded`,
 	'',
+	'migrate and seed work on SQLite and on PostgreSQL (DATABASE_URL); backup, check and restore are',
+	'for the embedded SQLite database (back up PostgreSQL with pg_dump: see the README).',
 	'A backup is a consistent snapshot: writes that finish while it runs are either wholly in it or',
 	'wholly not. It is checked (PRAGMA integrity_check) before it is given its name.',
 	'A restore refuses a file that is not an SQLite database, fails the integrity check, is not a',
@@ -55,7 +72,8 @@ const DETAILS = [
 
 export interface DbArgs {
 	action: Action;
-	file: string;
+	/** the backup file, for backup, check and restore */
+	file?: string;
 	database?: string;
 }
 
@@ -97,10 +115,15 @@ export function parseDbArgs(argv: readonly string[]): { help: boolean; args?: Db
 		);
 	}
 	const act = action as Action;
+	const withDatabase = database !== undefined ? { database } : {};
+	if (!FILE_ACTIONS.includes(act)) {
+		if (file !== undefined) throw new UsageError(`unexpected argument '${file}': ${SYNOPSES[act]}`);
+		return { help: false, args: { action: act, ...withDatabase } };
+	}
 	if (file === undefined || file.trim() === '')
 		throw new UsageError(`which file? ${SYNOPSES[act]}`);
 	if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}': ${SYNOPSES[act]}`);
-	return { help: false, args: { action: act, file, ...(database !== undefined && { database }) } };
+	return { help: false, args: { action: act, file, ...withDatabase } };
 }
 
 /** What a sound Landscape database file holds, as `inspectDatabaseFile` found it. */
@@ -344,7 +367,7 @@ function describeFacts(f: DatabaseFacts): string {
 const asCliError = (caught: unknown) =>
 	caught instanceof DatabaseFileError ? new DataError(caught.problems) : caught;
 
-async function run(args: DbArgs, database: string, io: CliIo): Promise<void> {
+async function run(args: DbArgs & { file: string }, database: string, io: CliIo): Promise<void> {
 	const file = path.resolve(args.file);
 	const print = (lines: readonly string[]) => io.stdout(`${lines.join('\n')}\n`);
 	const pending = (f: DatabaseFacts) =>
@@ -397,10 +420,14 @@ async function run(args: DbArgs, database: string, io: CliIo): Promise<void> {
 }
 
 /** `landscape db`, on the database `defaultDatabase` names (the app's, by default). */
-export function createDbCommand(defaultDatabase: () => string = databasePath) {
+export function createDbCommand(
+	defaultDatabase: () => string = databasePath,
+	defaultConfig: () => DatabaseConfig = databaseConfig
+) {
 	return {
 		name: 'db',
-		summary: 'Back up the database (safe while Landscape runs), check a backup, or restore one',
+		summary:
+			'Migrate and seed the database (SQLite or PostgreSQL); back up SQLite (safe while Landscape runs), check a backup, or restore one',
 		flags: FLAGS,
 		details: DETAILS,
 		parseArgs(argv: readonly string[]): { help: boolean; values: Record<string, string> } {
@@ -410,8 +437,21 @@ export function createDbCommand(defaultDatabase: () => string = databasePath) {
 		},
 		async run(values: Readonly<Record<string, string>>, io: CliIo): Promise<void> {
 			const { action, file } = values;
+			if (action === 'migrate' || action === 'seed') {
+				const config = values.database !== undefined ? configOf(values.database) : defaultConfig();
+				await migrateOrSeed(action, config, io);
+				return;
+			}
 			if (!(ACTIONS as readonly (string | undefined)[]).includes(action) || file === undefined)
 				throw new UsageError(`give an action and a file: ${Object.values(SYNOPSES).join(' | ')}`);
+			if (
+				values.database === undefined &&
+				action !== 'check' &&
+				defaultConfig().engine !== 'sqlite'
+			)
+				throw new UsageError(
+					`DATABASE_URL is set, so the app database is PostgreSQL: db ${action} works on the embedded SQLite database only. Back PostgreSQL up with pg_dump and restore with pg_restore (README: Shared deployment), or give --database FILE for an SQLite file`
+				);
 			const database = path.resolve(values.database ?? defaultDatabase());
 			try {
 				await run({ action: action as Action, file }, database, io);
@@ -420,6 +460,45 @@ export function createDbCommand(defaultDatabase: () => string = databasePath) {
 			}
 		}
 	} satisfies CliCommand & { parseArgs: unknown };
+}
+
+/** `--database`: a postgres:// URL or an SQLite file. */
+function configOf(database: string): DatabaseConfig {
+	return /^postgres(ql)?:\/\//i.test(database)
+		? databaseConfigFromEnv({ ...process.env, DATABASE_URL: database })
+		: { engine: 'sqlite', file: path.resolve(database) };
+}
+
+/** `db migrate` and `db seed`, on either engine. */
+async function migrateOrSeed(
+	action: 'migrate' | 'seed',
+	config: DatabaseConfig,
+	io: CliIo
+): Promise<void> {
+	const name = describeDatabase(config);
+	const db = openDatabase(config);
+	try {
+		const ran = await migrateToLatest(db);
+		io.stdout(
+			ran.length
+				? `${name}: ran ${ran.length} migration${ran.length === 1 ? '' : 's'} (${ran.join(', ')})\n`
+				: `${name}: migrations up to date (${Object.keys(migrations).length} run)\n`
+		);
+		if (action === 'migrate') return;
+		if (await isSeeded(db)) {
+			io.stdout(
+				`${name}: already seeded; nothing loaded (seeding again would overwrite saved data)\n`
+			);
+			return;
+		}
+		const started = performance.now();
+		const s = await seedDatabase(db);
+		io.stdout(
+			`${name}: seeded from data/ in ${Math.round(performance.now() - started)} ms (${s.regions} regions, ${s.pdus} PDUs, ${s.awards} CRS awards, ${s.definitions} R&M contract definitions, ${s.offices} probation offices, ${s.cfoSites} CFO sites)\n`
+		);
+	} finally {
+		await db.destroy();
+	}
 }
 
 /** `landscape db` on the app's database. */

@@ -536,12 +536,12 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 				.updateTable('services')
 				.set((eb) => ({
 					...update,
-					provenance_note: eb.fn('concat', [
+					// `||`, not concat(): PostgreSQL cannot type a parameter passed to variadic concat().
+					provenance_note: eb(
 						eb.ref('provenance_note'),
-						eb.val(
-							` Eligibility (${agreed.join(' and ')}) taken from the linked Refer and Monitor definitions; it was not published with the award.`
-						)
-					])
+						'||',
+						` Eligibility (${agreed.join(' and ')}) taken from the linked Refer and Monitor definitions; it was not published with the award.`
+					)
 				}))
 				.where('id', '=', id)
 				.execute();
@@ -733,7 +733,6 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 		};
 	});
 }
-
 
 async function insertMany<T extends keyof Database & string>(
 	trx: Trx,

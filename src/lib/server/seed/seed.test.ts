@@ -1,20 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { DB } from '../db';
-import { freshDatabase } from '../testing/fresh-db';
+import { describeEachEngine } from '../testing/engines';
 import { seedDatabase, type SeedSummary } from '.';
 
-let db: DB;
-let summary: SeedSummary;
+describeEachEngine('seeded totals match the source files', (engine) => {
+	let db: DB;
+	let summary: SeedSummary;
 
-beforeAll(async () => {
-	const fresh = await freshDatabase({ seed: true });
-	db = fresh.db;
-	summary = fresh.summary!;
-});
-afterAll(async () => db.destroy());
+	beforeAll(async () => {
+		// Seeded here, not copied from the harness's seeded template: this suite tests the seeding.
+		db = await engine.freshDatabase();
+		summary = await seedDatabase(db);
+	});
+	afterAll(async () => db.destroy());
 
-describe('seeded totals match the source files', () => {
 	it('has 12 regions and 108 PDUs, each PDU in a region', async () => {
 		expect(summary.regions).toBe(12);
 		const { count } = await db

@@ -1,7 +1,17 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe } from 'vitest';
-import { migrateToLatest, openPostgres, openSqlite, type DB, type Engine } from '../db';
+import {
+	migrateToLatest,
+	openPostgres,
+	openSqlite,
+	type DatabaseConfig,
+	type DB,
+	type Engine
+} from '../db';
 import { seedDatabase } from '../seed';
 
 /**
@@ -24,6 +34,12 @@ export interface EngineHarness {
 	engine: Engine;
 	/** A fresh migrated database, seeded from data/ when asked; closed (and dropped) after the suite. */
 	freshDatabase(options?: { seed?: boolean }): Promise<DB>;
+	/**
+	 * Where a new, empty database is (not migrated): an SQLite file in a temporary folder, or a
+	 * PostgreSQL database; for tests of the command-line tool and of app instances that open it
+	 * themselves. Removed (dropped) after the suite.
+	 */
+	emptyDatabase(): Promise<DatabaseConfig>;
 }
 
 const ADMIN_URL =
@@ -160,7 +176,7 @@ async function freshSqlite(seed: boolean): Promise<DB> {
 
 /** A harness for one engine; `close` closes (and drops) every database it made. */
 export function engineHarness(engine: Engine): EngineHarness & { close(): Promise<void> } {
-	const opened: { db: DB; name?: string }[] = [];
+	const opened: { db?: DB; name?: string; folder?: string }[] = [];
 	return {
 		engine,
 		async freshDatabase(options = {}) {
@@ -173,9 +189,21 @@ export function engineHarness(engine: Engine): EngineHarness & { close(): Promis
 			opened.push(made);
 			return made.db;
 		},
+		async emptyDatabase() {
+			if (engine === 'sqlite') {
+				const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-test-'));
+				opened.push({ folder });
+				return { engine, file: path.join(folder, 'landscape.db') };
+			}
+			const name = `landscape_test_${RUN}_${++counter}`;
+			await admin((c) => c.query(`create database ${ident(name)}`));
+			opened.push({ name });
+			return { engine, url: urlOf(name), poolSize: 5 };
+		},
 		async close() {
 			const all = opened.splice(0);
-			await Promise.all(all.map(({ db }) => db.destroy().catch(() => {})));
+			await Promise.all(all.map(({ db }) => db?.destroy().catch(() => {})));
+			for (const { folder } of all) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 			const names = all.flatMap(({ name }) => (name ? [name] : []));
 			if (names.length)
 				await admin(async (c) => {
