@@ -18,6 +18,9 @@
 //   9. coverage model (bench/coverage.js): 108 PDUs × 8 categories × 8 subgroups recomputed, ≤ 5 ms.
 //  11. scenario model (bench/scenario.js): runScenario, national baseline, three changes, ≤ 5 ms;
 //  12. sign-in ≤ 300 ms and the authorisation check ≤ 1 ms a request (bench/auth.js);
+//  13. read API throughput (bench/read-api.js): GET /api/v1/gaps for one region and category from
+//      16 concurrent keep-alive connections for 5 s after 1.5 s warm-up, on the warm server of step
+//      4: target ≥ 1,000 req/s with p99 ≤ 50 ms;
 //  10. import (bench/import.js): a generated 100,000-row services CSV (fixed seed) checked with
 //      --dry-run (≤ 1 s) and imported into a fresh seeded database (≤ 2 s) by the CLI bundle, each in
 //      a child process (peak RSS ≤ 300 MB), median of 3; plus a re-import with a tenth renamed.
@@ -39,6 +42,7 @@ import { AUTH_TARGETS, runAuthBench } from './bench/auth.js';
 import { measureMapUpdate } from './bench/map-update.js';
 import { STUDIO_UPDATE_TARGET_MS, measureStudioUpdate } from './bench/studio-update.js';
 import { measureOverviewAssets } from './bench/assets.js';
+import { READ_API, READ_API_TARGETS, describeLoad, loadTest } from './bench/read-api.js';
 import { freePort, get, sleep } from './bench/http.js';
 import {
 	installCleanupHandlers,
@@ -429,6 +433,35 @@ async function main() {
 						fail(`GET ${endpoint} timing`, err);
 						row(`GET ${endpoint}`, 'ERROR', '–', 'ERROR', 'see stderr');
 					}
+				}
+
+				// Read API throughput (issue 8): concurrent keep-alive clients on one instance.
+				try {
+					const r = await loadTest([server.base]);
+					json.readApi = { sqlite: { oneInstance: r }, targets: READ_API_TARGETS };
+					if (r.non200 || r.errors) throw new Error(describeLoad(r));
+					row(
+						`Read API ${READ_API.path}, SQLite, 1 instance`,
+						`${Math.round(r.reqPerSec)} req/s`,
+						`≥ ${READ_API_TARGETS.reqPerSec} req/s`,
+						r.reqPerSec >= READ_API_TARGETS.reqPerSec ? 'OK' : 'OVER',
+						`${r.connections} connections, ${r.requests} requests in ${r.seconds.toFixed(1)} s; p50 ${ms1(r.p50Ms)}`
+					);
+					row(
+						'  its p99',
+						ms1(r.p99Ms),
+						`≤ ${READ_API_TARGETS.p99Ms} ms`,
+						verdict(r.p99Ms, READ_API_TARGETS.p99Ms)
+					);
+				} catch (err) {
+					fail('read API throughput', err);
+					row(
+						'Read API throughput, SQLite',
+						'ERROR',
+						`≥ ${READ_API_TARGETS.reqPerSec} req/s`,
+						'ERROR',
+						'see stderr'
+					);
 				}
 
 				try {

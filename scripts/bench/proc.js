@@ -35,12 +35,12 @@ export function removeTempDir(dir) {
 /**
  * Spawn `node <script>` (scripts/start.js) in `cwd`, bound to 127.0.0.1:port with LANDSCAPE_DB=db.
  * Its stdout and stderr are kept (bounded) in `child.log` for error messages and for reading the
- * seeding time.
+ * seeding time. `env` adds to (or, with undefined values, removes from) the environment.
  */
-export function spawnServer({ cwd, script, port, db }) {
+export function spawnServer({ cwd, script, port, db, env = {} }) {
 	const child = spawn(process.execPath, [script], {
 		cwd,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LANDSCAPE_DB: db },
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LANDSCAPE_DB: db, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	children.add(child);

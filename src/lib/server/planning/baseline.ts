@@ -42,7 +42,7 @@ export interface Baseline {
 }
 
 /** A few baselines by version key: the current one, and those of scenarios pinned to older data. */
-const cache = new Map<string, Baseline>();
+const cache = new Map<string, Promise<Baseline>>();
 const CACHE_SIZE = 4;
 
 interface VersionSet {
@@ -103,6 +103,22 @@ export async function loadBaseline(db: DB, pinned?: Record<string, number>): Pro
 		: await currentVersions(db);
 	const hit = cache.get(key);
 	if (hit) return hit;
+	// The promise is kept, so requests arriving while it loads wait for the one load.
+	const loading = readBaseline(db, versions, key, ids);
+	cache.set(key, loading);
+	if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+	loading.catch(() => {
+		if (cache.get(key) === loading) cache.delete(key);
+	});
+	return loading;
+}
+
+async function readBaseline(
+	db: DB,
+	versions: Record<string, number>,
+	key: string,
+	ids: number[] | undefined
+): Promise<Baseline> {
 	const [pdus, caseloads, shares, services, sites, lads] = await Promise.all([
 		listPdus(db),
 		listCaseloads(db, undefined, ids),
@@ -165,7 +181,5 @@ export async function loadBaseline(db: DB, pinned?: Record<string, number>): Pro
 		needShareNotes: new Map(shares.map((s) => [s.category, { measure: s.measure, note: s.note }])),
 		services: services.map((s) => ({ ...s, sites: sitesOf.get(s.reference) ?? [] }))
 	};
-	cache.set(key, baseline);
-	if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
 	return baseline;
 }
