@@ -224,6 +224,8 @@ export const POLICY: Readonly<Record<string, RouteRules>> = {
 	// POST creates a national scenario (no region), owned by whoever posts it
 	'/api/v1/scenarios': { GET: SIGNED_IN, POST: AUTHORS, '*': SIGNED_IN },
 	'/api/v1/scenarios/[id]': { GET: SEE_SCENARIO, PUT: EDIT_SCENARIO, '*': SIGNED_IN },
+	// the exact move (publish, share …) is checked by the endpoint, from the JSON body
+	'/api/v1/scenarios/[id]/visibility': { PUT: CHANGE_VISIBILITY, '*': SIGNED_IN },
 	// stateless: runs a scenario body, saves nothing
 	'/api/v1/scenarios/run': { POST: SIGNED_IN, '*': SIGNED_IN },
 
@@ -272,11 +274,21 @@ export async function authorise(request: AccessRequest): Promise<Authorisation> 
 	const { user, routeId } = request;
 	if (routeId === null) return { decision: 'allow', known: true };
 	const rule = ruleFor(routeId, request.method, request.url);
-	if (!rule) return { decision: user.role === 'admin' ? 'allow' : 'deny', known: false };
-	if (rule.kind === 'public') return { decision: 'allow', known: true };
-	if (user.role === 'anonymous') return { decision: 'deny', known: true };
-	if (rule.kind === 'signed-in' || user.role === 'admin') return { decision: 'allow', known: true };
-	if (!rule.roles.includes(user.role)) return { decision: 'deny', known: true };
-	if (rule.kind === 'roles') return { decision: 'allow', known: true };
-	return { decision: await rule.check(request), known: true };
+	const byRole = decideByRole(user, rule);
+	if (byRole !== 'check') return { decision: byRole, known: rule !== undefined };
+	return { decision: await (rule as Extract<Rule, { kind: 'check' }>).check(request), known: true };
+}
+
+/**
+ * What a rule decides from who is asking alone (no rule: admins only); 'check' when it then
+ * depends on the request (which scenario, which region). authorise and the links a page shows
+ * (permissions.ts) both decide through this.
+ */
+export function decideByRole(user: AppUser, rule: Rule | undefined): Decision | 'check' {
+	if (!rule) return user.role === 'admin' ? 'allow' : 'deny';
+	if (rule.kind === 'public') return 'allow';
+	if (user.role === 'anonymous') return 'deny';
+	if (rule.kind === 'signed-in' || user.role === 'admin') return 'allow';
+	if (!rule.roles.includes(user.role)) return 'deny';
+	return rule.kind === 'roles' ? 'allow' : 'check';
 }
