@@ -350,3 +350,14 @@ export function suppressSubgroupView(
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Roles that see subgroup × PDU counts on screen with disclosure control applied, as they would
+ * in a published or exported view. Everyone else signed in works with the figures themselves.
+ */
+export const ROLES_SHOWN_SUPPRESSED_COUNTS: readonly string[] = ['viewer'];
+
+/** Whether someone in `role` sees small subgroup × PDU counts on screen as "fewer than 5". */
+export function seesSuppressedCounts(role: string): boolean {
+	return ROLES_SHOWN_SUPPRESSED_COUNTS.includes(role);
+}
