@@ -20,7 +20,8 @@
 //  12. sign-in ≤ 300 ms and the authorisation check ≤ 1 ms a request (bench/auth.js);
 //  13. read API throughput (bench/read-api.js): GET /api/v1/gaps for one region and category from
 //      16 concurrent keep-alive connections for 5 s after 1.5 s warm-up, on the warm server of step
-//      4: target ≥ 1,000 req/s with p99 ≤ 50 ms;
+//      4: target ≥ 1,000 req/s with p99 ≤ 50 ms; then the same on a new PostgreSQL database
+//      (LANDSCAPE_TEST_PG_URL's server, dropped after) with one instance, and with two;
 //  10. import (bench/import.js): a generated 100,000-row services CSV (fixed seed) checked with
 //      --dry-run (≤ 1 s) and imported into a fresh seeded database (≤ 2 s) by the CLI bundle, each in
 //      a child process (peak RSS ≤ 300 MB), median of 3; plus a re-import with a tenth renamed.
@@ -42,7 +43,13 @@ import { AUTH_TARGETS, runAuthBench } from './bench/auth.js';
 import { measureMapUpdate } from './bench/map-update.js';
 import { STUDIO_UPDATE_TARGET_MS, measureStudioUpdate } from './bench/studio-update.js';
 import { measureOverviewAssets } from './bench/assets.js';
-import { READ_API, READ_API_TARGETS, describeLoad, loadTest } from './bench/read-api.js';
+import {
+	READ_API,
+	READ_API_TARGETS,
+	describeLoad,
+	loadTest,
+	runPostgresReadApi
+} from './bench/read-api.js';
 import { freePort, get, sleep } from './bench/http.js';
 import {
 	installCleanupHandlers,
@@ -453,6 +460,41 @@ async function main() {
 						`≤ ${READ_API_TARGETS.p99Ms} ms`,
 						verdict(r.p99Ms, READ_API_TARGETS.p99Ms)
 					);
+					const pg = await runPostgresReadApi({
+						cwd: root,
+						script: serverScript,
+						dir: makeTempDir('landscape-read-api-'),
+						log
+					});
+					if ('skipped' in pg) {
+						json.readApi.postgres = pg;
+						row('Read API throughput, PostgreSQL', 'skipped', '–', 'info', pg.skipped);
+					} else {
+						const { oneInstance: one, twoInstances: two } = pg.result;
+						json.readApi.postgres = pg.result;
+						if (one.non200 || one.errors || two.non200 || two.errors)
+							throw new Error(`PostgreSQL: ${describeLoad(one)}; ${describeLoad(two)}`);
+						row(
+							`Read API ${READ_API.path}, PostgreSQL, 1 instance`,
+							`${Math.round(one.reqPerSec)} req/s`,
+							`≥ ${READ_API_TARGETS.reqPerSec} req/s`,
+							one.reqPerSec >= READ_API_TARGETS.reqPerSec ? 'OK' : 'OVER',
+							`${one.connections} connections, ${one.requests} requests in ${one.seconds.toFixed(1)} s; p50 ${ms1(one.p50Ms)}`
+						);
+						row(
+							'  its p99',
+							ms1(one.p99Ms),
+							`≤ ${READ_API_TARGETS.p99Ms} ms`,
+							verdict(one.p99Ms, READ_API_TARGETS.p99Ms)
+						);
+						row(
+							'Read API, PostgreSQL, 2 instances',
+							`${Math.round(two.reqPerSec)} req/s`,
+							'–',
+							'info',
+							`p50 ${ms1(two.p50Ms)}, p99 ${ms1(two.p99Ms)}; the load spread evenly`
+						);
+					}
 				} catch (err) {
 					fail('read API throughput', err);
 					row(

@@ -149,6 +149,68 @@ export async function startInstances({ cwd, script, db, count = 1, env = {} }) {
 	return started;
 }
 
+/** The PostgreSQL server the tests use (see src/lib/server/testing/engines.ts), as its admin URL. */
+export const POSTGRES_ADMIN_URL =
+	process.env.LANDSCAPE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Run `fn` with the URL of a new, empty PostgreSQL database, dropped afterwards (whatever happens).
+ * Resolves with `{ skipped }` saying why when PostgreSQL cannot be reached.
+ * @template T
+ * @param {string} name
+ * @param {(url: string) => Promise<T>} fn
+ * @returns {Promise<{ result: T } | { skipped: string }>}
+ */
+export async function withPostgresDatabase(name, fn) {
+	if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a safe database name: ${name}`);
+	const { default: pg } = await import('pg');
+	const admin = new pg.Client({
+		connectionString: POSTGRES_ADMIN_URL,
+		connectionTimeoutMillis: 3000
+	});
+	try {
+		await admin.connect();
+	} catch (caught) {
+		return {
+			skipped: `PostgreSQL at ${POSTGRES_ADMIN_URL} is not reachable (${caught instanceof Error ? caught.message : caught})`
+		};
+	}
+	try {
+		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await admin.query(`CREATE DATABASE ${name}`);
+		const url = new URL(POSTGRES_ADMIN_URL);
+		url.pathname = `/${name}`;
+		return { result: await fn(url.href) };
+	} finally {
+		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+		await admin.end();
+	}
+}
+
+/**
+ * The read API on PostgreSQL: one instance, then two sharing the database (the load spread evenly).
+ * @param {{ cwd: string, script: string, dir: string, log?: (...args: unknown[]) => void }} o
+ */
+export async function runPostgresReadApi({ cwd, script, dir, log = () => {} }) {
+	const { stopServer } = await import('./proc.js');
+	const path = await import('node:path');
+	return withPostgresDatabase(`landscape_bench_${process.pid}`, async (url) => {
+		const db = path.join(dir, 'unused-by-postgres.db');
+		log('read API: starting an instance on a new PostgreSQL database (it seeds it)…');
+		const instances = await startInstances({ cwd, script, db, env: { DATABASE_URL: url } });
+		try {
+			const oneInstance = await loadTest([instances[0].base]);
+			log(`read API, PostgreSQL, 1 instance: ${describeLoad(oneInstance)}`);
+			instances.push(...(await startInstances({ cwd, script, db, env: { DATABASE_URL: url } })));
+			const twoInstances = await loadTest(instances.map((i) => i.base));
+			log(`read API, PostgreSQL, 2 instances: ${describeLoad(twoInstances)}`);
+			return { oneInstance, twoInstances };
+		} finally {
+			for (const i of instances) await stopServer(i.child);
+		}
+	});
+}
+
 // `node scripts/bench/read-api.js`: this section alone, on one SQLite instance from build/.
 if (
 	process.argv[1] &&
@@ -173,6 +235,21 @@ if (
 			console.log(`BENCH_READ_API_JSON ${JSON.stringify(r)}`);
 		} finally {
 			await stopServer(one.child);
+		}
+		const pg = await runPostgresReadApi({
+			cwd: root,
+			script: path.join(root, 'scripts', 'start.js'),
+			dir,
+			log: (...args) => console.error('bench:', ...args)
+		});
+		if ('skipped' in pg) console.log(`Read API on PostgreSQL: skipped: ${pg.skipped}`);
+		else {
+			console.log(
+				`Read API ${READ_API.path}, PostgreSQL, 1 instance: ${describeLoad(pg.result.oneInstance)}`
+			);
+			console.log(
+				`Read API ${READ_API.path}, PostgreSQL, 2 instances: ${describeLoad(pg.result.twoInstances)}`
+			);
 		}
 	} finally {
 		removeTempDir(dir);
