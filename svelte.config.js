@@ -24,22 +24,6 @@ const INLINE_STYLES = [
 	)
 ];
 
-/**
- * A map tile server, if one is ever used as a backdrop, is allowed as an image source: set
- * LANDSCAPE_TILE_URL (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png) when building. Only
- * https servers are accepted; `{s}` subdomains become a wildcard.
- */
-function tileSources() {
-	const url = process.env.LANDSCAPE_TILE_URL?.trim();
-	if (!url) return [];
-	const origin = /^https:\/\/[^/?#]+/.exec(url.replace('{s}', '*'))?.[0];
-	if (!origin || /[{}]/.test(origin))
-		throw new Error(
-			`LANDSCAPE_TILE_URL must be an https URL such as https://tile.openstreetmap.org/{z}/{x}/{y}.png, not '${url}'`
-		);
-	return [/** @type {import('@sveltejs/kit').Csp.HostSource} */ (origin)];
-}
-
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -54,8 +38,10 @@ const config = {
 				'script-src': ['self'],
 				'style-src': ['self'],
 				'style-src-attr': ['unsafe-hashes', ...INLINE_STYLES.map(styleHash)],
-				// data: and blob: for Leaflet's images and the map PNG download, drawn on a canvas
-				'img-src': ['self', 'data:', 'blob:', ...tileSources()],
+				// data: and blob: for Leaflet's images and the map PNG download, drawn on a canvas. A map
+				// tile server is added when the server starts, from LANDSCAPE_TILE_URL, and only then
+				// (src/lib/server/tiles.ts, applied in hooks.server.ts).
+				'img-src': ['self', 'data:', 'blob:'],
 				'font-src': ['self'],
 				'connect-src': ['self'],
 				'object-src': ['none'],

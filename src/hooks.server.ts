@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { guard, startupProblem } from '$lib/server/auth/guard';
 import { closeDatabase, getDb, initDatabase } from '$lib/server/context';
 import { jsonLogs, logJson, requestIdFrom } from '$lib/server/log';
+import { applyTileSettings, tileSettings } from '$lib/server/tiles';
 
 /**
  * Open, migrate and (first time only) seed the database before the first request. Shared mode
@@ -12,7 +13,12 @@ export const init: ServerInit = async () => {
 	// adapter-node emits this once in-flight requests have finished after SIGTERM or SIGINT: end the
 	// PostgreSQL pool's connections (or close the SQLite file) cleanly.
 	process.once('sveltekit:shutdown', () => void closeDatabase());
-	const problem = await startupProblem(db);
+	let problem = await startupProblem(db);
+	try {
+		tileSettings();
+	} catch (caught) {
+		problem = `Landscape will not start: ${caught instanceof Error ? caught.message : String(caught)}`;
+	}
 	if (problem) {
 		console.error(problem);
 		process.exit(1);
@@ -33,6 +39,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 			status: response.status,
 			ms: Math.round((performance.now() - started) * 10) / 10
 		});
+	// The map tile server, if LANDSCAPE_TILE_URL names one, is the only other image source allowed.
+	applyTileSettings(response);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('X-Frame-Options', 'DENY');

@@ -1,4 +1,5 @@
 import { allowedLinks } from '$lib/server/auth/permissions';
+import { tileSettings } from '$lib/server/tiles';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -13,6 +14,13 @@ export const load: LayoutServerLoad = ({ locals }) => {
 		mode,
 		account: signedIn ? { name: user.name, role: user.role } : null,
 		// Someone who must change a one-time password can go nowhere else until they have.
-		can: allowedLinks(user.mustChangePassword ? { ...user, role: 'anonymous' } : user)
+		can: allowedLinks(user.mustChangePassword ? { ...user, role: 'anonymous' } : user),
+		// the maps' backdrop, when LANDSCAPE_TILE_URL names one (the CSP then allows it); else none
+		tiles: tileOptions()
 	};
 };
+
+function tileOptions(): { url: string; attribution: string } | null {
+	const tiles = tileSettings();
+	return tiles && { url: tiles.url, attribution: tiles.attribution };
+}
