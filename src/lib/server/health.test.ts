@@ -1,36 +1,43 @@
-import { describe, expect, it } from 'vitest';
-import { migrateToLatest, openSqlite, sqliteConnectionOf } from './db';
+import { expect, it } from 'vitest';
+import { openPostgres, sqliteConnectionOf, type DB } from './db';
 import { checkReadiness } from './health';
+import { describeEachEngine } from './testing/engines';
 
-describe('checkReadiness', () => {
+it('is not ready before the database is open', async () => {
+	expect(await checkReadiness(undefined)).toMatchObject({ ready: false, database: 'unreachable' });
+});
+
+describeEachEngine('checkReadiness', (engine) => {
 	it('is ready once every migration has run', async () => {
-		const db = openSqlite(':memory:');
-		await migrateToLatest(db);
+		const db = await engine.freshDatabase();
 		expect(await checkReadiness(db)).toEqual({
 			ready: true,
 			database: 'reachable',
 			pendingMigrations: []
 		});
-		await db.destroy();
 	});
 
-	it('is not ready before the database is open, or while migrations are pending', async () => {
-		expect((await checkReadiness(undefined)).ready).toBe(false);
-		const db = openSqlite(':memory:');
-		await migrateToLatest(db);
+	it('is not ready while migrations are pending, and names them', async () => {
+		const db = await engine.freshDatabase();
 		await db
 			.deleteFrom('kysely_migration' as never)
-			.where('name' as never, 'like', '%scenarios%' as never)
+			.where('name' as never, '=', '2026_11_29_0006_create_scenarios' as never)
 			.execute();
 		const answer = await checkReadiness(db);
 		expect(answer.ready).toBe(false);
 		expect(answer.pendingMigrations).toEqual(['2026_11_29_0006_create_scenarios']);
-		await db.destroy();
 	});
 
 	it('is not ready when the database does not answer', async () => {
-		const db = openSqlite(':memory:');
-		sqliteConnectionOf(db)!.close();
+		let db: DB;
+		if (engine.engine === 'sqlite') {
+			db = await engine.freshDatabase();
+			sqliteConnectionOf(db)!.close();
+		} else {
+			// Nothing listens on port 1: the pool cannot connect.
+			db = openPostgres('postgres://postgres@127.0.0.1:1/landscape', { poolSize: 1 });
+		}
 		expect(await checkReadiness(db)).toMatchObject({ ready: false, database: 'unreachable' });
+		await db.destroy().catch(() => {});
 	});
 });

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DB } from '../db';
+import { commaList } from '../db/sql';
 import type { AppUser, Role } from './roles';
 
 /**
@@ -76,7 +77,7 @@ export async function validateSession(
 			eb
 				.selectFrom('user_regions as ur')
 				.whereRef('ur.user_id', '=', 'u.id')
-				.select((e) => e.fn<string>('group_concat', ['ur.region_code']).as('r'))
+				.select(commaList(db, 'ur.region_code').as('r'))
 				.as('regions')
 		)
 		.where('s.id', '=', id)

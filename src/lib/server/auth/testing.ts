@@ -4,11 +4,14 @@ import { hashPassword } from './passwords';
 import type { AppUser, Role } from './roles';
 
 /**
- * A fresh migrated database with two real region codes (North East N54, London N07) and nothing
- * else: enough for accounts, sessions and scenarios. Populations are left at 0: tests only.
+ * A fresh migrated database (in-memory SQLite, or what `open` gives, such as an engine harness's
+ * `freshDatabase`) with two real region codes (North East N54, London N07) and nothing else: enough
+ * for accounts, sessions and scenarios. Populations are left at 0: tests only.
  */
-export async function peopleTestDb(): Promise<DB> {
-	const { db } = await freshDatabase();
+export async function peopleTestDb(
+	open: () => Promise<DB> = async () => (await freshDatabase()).db
+): Promise<DB> {
+	const db = await open();
 	await db
 		.insertInto('regions')
 		.values([

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DB } from '../db';
+import { commaList } from '../db/sql';
 import { recordAudit, type AuditContext } from './audit';
 import { hashPassword, passwordProblem } from './passwords';
 import { ROLES, type Role } from './roles';
@@ -92,7 +93,7 @@ function accounts(db: DB) {
 			eb
 				.selectFrom('user_regions as ur')
 				.whereRef('ur.user_id', '=', 'u.id')
-				.select((e) => e.fn<string>('group_concat', ['ur.region_code']).as('r'))
+				.select(commaList(db, 'ur.region_code').as('r'))
 				.as('regions')
 		);
 }
