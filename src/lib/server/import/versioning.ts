@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Provenance } from '$lib/domain/provenance';
 import type { DB } from '../db';
 import type { Database } from '../db/schema';
+import { engineOf } from '../db/engine';
 import type { ImportFile } from './types';
 
 export interface CurrentVersion {
@@ -40,6 +41,21 @@ export function checksumOf(files: readonly ImportFile[]): string {
 	return hash.digest('hex');
 }
 
+/** The PostgreSQL advisory lock every import and rollback holds while it writes (any fixed number). */
+const DATASET_VERSIONS_LOCK = 7_406_113_902;
+
+/**
+ * Make imports and rollbacks write one at a time, on every app instance sharing the database: two
+ * at once into one dataset would both number their version N + 1 and mark it current, and two
+ * adding the same new organisation would collide. Call first thing in the writing transaction
+ * (createDatasetVersion does; calling again is harmless); the lock ends with the transaction.
+ * SQLite needs nothing: a transaction that writes holds the whole database until it ends.
+ */
+export async function lockDatasetVersions(trx: Transaction<Database>): Promise<void> {
+	if (engineOf(trx) === 'postgres')
+		await sql`select pg_advisory_xact_lock(${DATASET_VERSIONS_LOCK})`.execute(trx);
+}
+
 export interface NewVersion {
 	datasetKey: string;
 	/** title of the dataset when it is new */
@@ -65,6 +81,7 @@ export async function createDatasetVersion(
 	trx: Transaction<Database>,
 	input: NewVersion
 ): Promise<{ id: number; version: number }> {
+	await lockDatasetVersions(trx);
 	const dataset = await trx
 		.selectFrom('datasets')
 		.where('key', '=', input.datasetKey)

@@ -3,7 +3,8 @@ import type { Provenance } from '$lib/domain/provenance';
 import { quoteInput, suggestNearest } from '../api/suggest';
 import type { DB } from '../db';
 import type { Database } from '../db/schema';
-import { createDatasetVersion } from './versioning';
+import { engineOf } from '../db/engine';
+import { createDatasetVersion, lockDatasetVersions } from './versioning';
 
 /**
  * Dataset versions: history, comparison and rollback for every dataset, shipped or imported.
@@ -707,6 +708,8 @@ export async function rollbackTo(
 	if (!who) throw new Error('Say who is rolling back, for the version history');
 	const now = (options.now ?? new Date()).toISOString();
 	return db.transaction().execute(async (trx) => {
+		// Before reading which version is current: another instance may be importing.
+		await lockDatasetVersions(trx);
 		const dataset = await findDataset(trx, datasetKey);
 		const rows = await versionRows(trx, datasetKey);
 		const target = findVersion(rows, dataset, version);
@@ -768,9 +771,12 @@ async function assertUniqueKeys(trx: Executor, dataset: DatasetSummary, versionI
 }
 
 async function columnsOf(trx: Executor, table: string): Promise<string[]> {
-	const { rows } = await sql<{
-		name: string;
-	}>`select name from pragma_table_info(${table})`.execute(trx);
+	const { rows } =
+		engineOf(trx) === 'postgres'
+			? await sql<{ name: string }>`select column_name as name from information_schema.columns
+				where table_schema = current_schema() and table_name = ${table}
+				order by ordinal_position`.execute(trx)
+			: await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(trx);
 	if (rows.length === 0) throw new Error(`No table ${table}`);
 	return rows.map((r) => r.name);
 }
