@@ -650,6 +650,8 @@ async function fingerprintsThroughKysely(db: DB, versionId: number): Promise<Map
 			.selectFrom('sites')
 			.where('dataset_version_id', '=', versionId)
 			.select(['service_id', 'postcode', 'lat', 'lon'])
+			// A service's first site, as on SQLite: PostgreSQL keeps no order unless asked.
+			.orderBy('id')
 			.execute()
 	]);
 	const byService = (rows: readonly { service_id: number; value: string }[]) => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DB } from '../db';
+import { sql } from 'kysely';
+import { engineOf, type DB } from '../db';
 
 /** tests/fixtures/import, where the import fixtures live. */
 export const IMPORT_FIXTURES = path.resolve(
@@ -48,3 +49,36 @@ export async function databaseState(db: DB): Promise<Record<string, number | str
 	state.current = current.map((c) => c.id).join(',');
 	return state;
 }
+
+/**
+ * Make every insert into `table` fail with `message` (only rows whose `column` is `value`, when
+ * given): a database failing part-way through a write, on either engine. SQLite: a trigger that
+ * raises; PostgreSQL: a trigger function that raises.
+ */
+export async function failInsertsInto(
+	db: DB,
+	table: string,
+	message: string,
+	when?: { column: string; value: string }
+): Promise<void> {
+	const name = `fail_${table}`;
+	if (engineOf(db) === 'postgres') {
+		const test = when
+			? sql`if new.${sql.ref(when.column)} = ${sql.lit(when.value)} then raise exception ${sql.lit(message)}; end if;`
+			: sql`raise exception ${sql.lit(message)};`;
+		await sql`create function ${sql.ref(name)}() returns trigger language plpgsql as $$
+			begin ${test} return new; end $$`.execute(db);
+		await sql`create trigger ${sql.ref(name)} before insert on ${sql.table(table)}
+			for each row execute function ${sql.ref(name)}()`.execute(db);
+		return;
+	}
+	const condition = when ? sql`when new.${sql.ref(when.column)} = ${sql.lit(when.value)}` : sql``;
+	await sql`create trigger ${sql.ref(name)} before insert on ${sql.table(table)} ${condition}
+		begin select raise(abort, ${sql.lit(message)}); end`.execute(db);
+}
+
+/**
+ * How long a hook that makes a seeded database may take: the first on PostgreSQL migrates and seeds
+ * the file's template, which on a busy machine takes longer than vitest's 10 s default.
+ */
+export const DATABASE_HOOK_TIMEOUT = 120_000;
