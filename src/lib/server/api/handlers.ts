@@ -40,7 +40,8 @@ export const API_ENDPOINTS = [
 	'/api/v1/boundaries?level=',
 	'/api/v1/scenarios/run (POST)',
 	'/api/v1/scenarios (GET, POST)',
-	'/api/v1/scenarios/{id} (GET, PUT)'
+	'/api/v1/scenarios/{id} (GET, PUT)',
+	'/api/v1/scenarios/{id}/visibility (PUT)'
 ] as const;
 
 /** The dataset whose national need shares turn a PDU's caseload into need counts. */

@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ADMINISTRATOR } from '../auth/roles';
+import { person } from '../auth/testing';
 import type { DB } from '../db';
 import { freshDatabase } from '../testing/fresh-db';
-import { getScenario, getScenarios, postRun, postScenario, putScenario } from './scenarios';
+import { createScenario } from '../repositories/scenarios';
+import {
+	getScenario,
+	getScenarios,
+	postRun,
+	postScenario,
+	putScenario,
+	putScenarioVisibility
+} from './scenarios';
 
 let db: DB;
 beforeAll(async () => {
@@ -208,5 +217,70 @@ describe('saved scenarios', () => {
 		const { status, body } = await read(postScenario(db, post({ name: ' ', changes: [] }), 'sam'));
 		expect(status).toBe(400);
 		expect(body.detail).toMatch(/^name: /);
+	});
+});
+
+describe('PUT /api/v1/scenarios/{id}/visibility', () => {
+	const owner = { ...person('partner', ['N54'], 'pcc@example.org'), id: 11 };
+	const commissioner = { ...person('commissioner', ['N54'], 'ne@example.org'), id: 12 };
+	const by = (who: { name: string }) => ({ actor: who.name, requestId: null, ip: null });
+	const change = (id: string, who: typeof owner, body: unknown) =>
+		read(putScenarioVisibility(db, id, put(body), who, by(who)));
+
+	it('shares, publishes and unpublishes by the studio’s rules, from the visibility it was', async () => {
+		const s = await createScenario(
+			db,
+			{ name: 'Illustrative', description: '', body: { changes: [] }, datasetVersions: {} },
+			{ owner: owner.name, regionCode: 'N54' }
+		);
+		// the partner who owns it may share it, not publish it
+		const denied = await change(s.id, owner, { visibility: 'published', from: 'draft' });
+		expect(denied.status).toBe(403);
+		expect(denied.body.detail).toMatch(/commissioner of the scenario’s region or an admin/);
+		expect(await change(s.id, owner, { visibility: 'shared', from: 'draft' })).toEqual({
+			status: 200,
+			body: { id: s.id, visibility: 'shared' }
+		});
+		// a stale change: nothing happens, and the answer says what it is now
+		const stale = await change(s.id, commissioner, { visibility: 'draft', from: 'draft' });
+		expect(stale.status).toBe(409);
+		expect(stale.body.visibility).toBe('shared');
+		expect(
+			(await change(s.id, commissioner, { visibility: 'published', from: 'shared' })).status
+		).toBe(200);
+		expect((await read(getScenario(db, s.id, new URLSearchParams()))).body.visibility).toBe(
+			'published'
+		);
+		const audit = await db
+			.selectFrom('audit_log')
+			.select(['actor', 'action', 'before', 'after'])
+			.where('target', '=', `scenario:${s.id}`)
+			.orderBy('id')
+			.execute();
+		expect(audit.map((a) => [a.actor, a.action, a.before, a.after])).toEqual([
+			['pcc@example.org', 'scenario.share', '{"visibility":"draft"}', '{"visibility":"shared"}'],
+			[
+				'ne@example.org',
+				'scenario.publish',
+				'{"visibility":"shared"}',
+				'{"visibility":"published"}'
+			]
+		]);
+	});
+
+	it('400 for a bad body or no change; 404 for a scenario the person cannot see', async () => {
+		const s = await createScenario(
+			db,
+			{ name: 'Illustrative', description: '', body: { changes: [] }, datasetVersions: {} },
+			{ owner: owner.name, regionCode: 'N54' }
+		);
+		const bad = await change(s.id, owner, { visibility: 'secret', from: 'draft' });
+		expect(bad.status).toBe(400);
+		expect(bad.body.detail).toMatch(/^visibility: /);
+		expect((await change(s.id, owner, { visibility: 'draft', from: 'draft' })).status).toBe(400);
+		expect((await change(s.id, commissioner, { visibility: 'shared', from: 'draft' })).status).toBe(
+			404
+		);
+		expect((await change('nope', owner, { visibility: 'shared', from: 'draft' })).status).toBe(404);
 	});
 });

@@ -19,9 +19,17 @@ import {
 	listScenarioVersions,
 	listScenarios,
 	saveScenario,
+	setScenarioVisibility,
 	type SavedScenario
 } from '../repositories/scenarios';
+import type { AuditContext } from '../auth/audit';
 import type { AppUser } from '../auth/roles';
+import {
+	SCENARIO_VISIBILITIES,
+	canChangeVisibility,
+	canSeeScenario,
+	loadScenarioAccessFacts
+} from '../auth/scenarios';
 import { loadScenarioBaseline } from '../scenarios/baseline';
 import { visibleScenarios } from '../scenarios/visible';
 import { ApiError, errorResponse, respond } from './respond';
@@ -30,7 +38,8 @@ import { suggestNearest } from './suggest';
 export const SCENARIO_ENDPOINTS = [
 	'/api/v1/scenarios/run (POST)',
 	'/api/v1/scenarios (GET, POST)',
-	'/api/v1/scenarios/{id} (GET, PUT)'
+	'/api/v1/scenarios/{id} (GET, PUT)',
+	'/api/v1/scenarios/{id}/visibility (PUT)'
 ] as const;
 
 /** What a scenario holds besides its name: the changes and the assumptions it overrides. */
@@ -54,6 +63,15 @@ export const createScenarioSchema = z.strictObject({
 /** `PUT /api/v1/scenarios/{id}`: a new version, based on `baseVersion`. */
 export const saveScenarioSchema = createScenarioSchema.extend({
 	baseVersion: z.int().min(1)
+});
+
+/**
+ * `PUT /api/v1/scenarios/{id}/visibility`: who can see it, `visibility`, changed from `from` (the
+ * visibility the change is based on, so a change made since is not silently undone).
+ */
+export const visibilityChangeSchema = z.strictObject({
+	visibility: z.enum(SCENARIO_VISIBILITIES),
+	from: z.enum(SCENARIO_VISIBILITIES)
 });
 
 /** `path: message` for each problem zod found, e.g. `changes.0.partners.0.annualGbp: …`. */
@@ -281,6 +299,56 @@ export async function putScenario(
 				{ status: 409, headers: { 'cache-control': 'no-store' } }
 			);
 		return json(toScenarioRow(result.scenario), { headers: { 'cache-control': 'no-store' } });
+	} catch (caught) {
+		if (caught instanceof ApiError) return errorResponse(caught.status, caught.detail);
+		throw caught;
+	}
+}
+
+/**
+ * `PUT /api/v1/scenarios/{id}/visibility`: draft, shared or published, by the studio's rules
+ * (auth/scenarios.ts). 409 with the current visibility if it is no longer `from`; 403 if the
+ * person may not make this move; audited as scenario.publish, .unpublish, .share or .unshare.
+ */
+export async function putScenarioVisibility(
+	db: DB,
+	id: string,
+	request: Request,
+	user: AppUser,
+	by: AuditContext
+): Promise<Response> {
+	try {
+		const { visibility: to, from } = parseBody(visibilityChangeSchema, await readJson(request));
+		const facts = await loadScenarioAccessFacts(db, id);
+		if (!facts || !canSeeScenario(user, facts))
+			return errorResponse(404, `id: no scenario "${id}"`);
+		const conflict = (current: string) =>
+			json(
+				{
+					error: 'Conflict',
+					detail: `from: the scenario is ${current} now, not ${from}: someone changed who can see it since. Nothing was changed.`,
+					visibility: current
+				},
+				{ status: 409, headers: { 'cache-control': 'no-store' } }
+			);
+		if (facts.visibility !== from) return conflict(facts.visibility);
+		if (to === from)
+			return errorResponse(400, `visibility: the scenario is ${from} already; choose another`);
+		if (!canChangeVisibility(user, facts, to))
+			return json(
+				{
+					error: 'Forbidden',
+					detail:
+						to === 'published' || from === 'published'
+							? 'visibility: only a commissioner of the scenario’s region or an admin may publish or unpublish it'
+							: 'visibility: only the scenario’s owner, a commissioner of its region or an admin may share it or return it to draft'
+				},
+				{ status: 403, headers: { 'cache-control': 'no-store' } }
+			);
+		const result = await setScenarioVisibility(db, id, { from, to }, by);
+		if (!result) return errorResponse(404, `id: no scenario "${id}"`);
+		if (!result.ok) return conflict(result.current);
+		return json({ id, visibility: to }, { headers: { 'cache-control': 'no-store' } });
 	} catch (caught) {
 		if (caught instanceof ApiError) return errorResponse(caught.status, caught.detail);
 		throw caught;
