@@ -12,7 +12,7 @@ describeEachEngine('seeded totals match the source files', (engine) => {
 		// Seeded here, not copied from the harness's seeded template: this suite tests the seeding.
 		db = await engine.freshDatabase();
 		summary = await seedDatabase(db);
-	});
+	}, 120_000);
 	afterAll(async () => db.destroy());
 
 	it('has 12 regions and 108 PDUs, each PDU in a region', async () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import {
 	migrateToLatest,
 	openPostgres,
@@ -160,10 +160,7 @@ function template(kind: 'migrated' | 'seeded'): Promise<string> {
 async function freshPostgres(seed: boolean): Promise<{ db: DB; name: string }> {
 	const source = await template(seed ? 'seeded' : 'migrated');
 	const name = `landscape_test_${RUN}_${++counter}`;
-	// FILE_COPY copies a small database faster than the default WAL_LOG strategy.
-	await admin((c) =>
-		c.query(`create database ${ident(name)} template ${ident(source)} strategy file_copy`)
-	);
+	await admin((c) => c.query(`create database ${ident(name)} template ${ident(source)}`));
 	return { db: openPostgres(urlOf(name), { poolSize: 10 }), name };
 }
 
@@ -204,40 +201,57 @@ export function engineHarness(engine: Engine): EngineHarness & { close(): Promis
 			const all = opened.splice(0);
 			await Promise.all(all.map(({ db }) => db?.destroy().catch(() => {})));
 			for (const { folder } of all) if (folder) fs.rmSync(folder, { recursive: true, force: true });
+			// Dropped while the file's next suites run; the file waits for the drops at its end.
 			const names = all.flatMap(({ name }) => (name ? [name] : []));
-			if (names.length)
-				await admin(async (c) => {
-					for (const n of names) await c.query(`drop database if exists ${ident(n)} with (force)`);
-				});
+			if (names.length) pendingDrops.push(dropDatabases(names));
 		}
 	};
 }
 
-/** Drop this file's templates once its suites are done. */
+const pendingDrops: Promise<void>[] = [];
+
+function dropDatabases(names: readonly string[]): Promise<void> {
+	return admin(async (c) => {
+		for (const n of names) await c.query(`drop database if exists ${ident(n)} with (force)`);
+	});
+}
+
+/** Drop this file's databases and templates once its suites are done. */
 function registerTemplateDrop(): void {
 	if (templatesDropRegistered) return;
 	templatesDropRegistered = true;
 	afterAll(async () => {
+		await Promise.allSettled(pendingDrops.splice(0));
 		const made = await Promise.allSettled(templates.values());
 		templates.clear();
 		const names = made.flatMap((m) => (m.status === 'fulfilled' ? [m.value] : []));
-		if (names.length)
-			await admin(async (c) => {
-				for (const n of names) await c.query(`drop database if exists ${ident(n)} with (force)`);
-			});
-	});
+		if (names.length) await dropDatabases(names);
+	}, TEMPLATE_TIMEOUT_MS);
 }
+
+/** Time allowed to make (or drop) a template: a seeded one takes seconds, more on a busy machine. */
+const TEMPLATE_TIMEOUT_MS = 180_000;
 
 /**
  * `describe(name)` once per engine, named `name [sqlite]` and `name [postgres]`. The suite body gets
- * the engine's harness; the databases it opens are closed and dropped after the suite.
+ * the engine's harness; the databases it opens are closed and dropped after the suite. Say
+ * `{ seed: true }` when the suite asks for seeded databases, so that the seeded template is made
+ * before the suite's own hooks run (under their time limit the first seeding may not fit).
  */
-export function describeEachEngine(name: string, suite: (engine: EngineHarness) => void): void {
+export function describeEachEngine(
+	name: string,
+	suite: (engine: EngineHarness) => void,
+	options: { seed?: boolean } = {}
+): void {
 	registerTemplateDrop();
 	for (const engine of ENGINES) {
 		const skip = engine === 'postgres' && !postgresAvailable;
 		describe.skipIf(skip)(`${name ? `${name} ` : ''}[${engine}]`, () => {
 			const harness = engineHarness(engine);
+			if (engine === 'postgres')
+				beforeAll(async () => {
+					await template(options.seed ? 'seeded' : 'migrated');
+				}, TEMPLATE_TIMEOUT_MS);
 			afterAll(() => harness.close());
 			suite(harness);
 		});
@@ -245,5 +259,7 @@ export function describeEachEngine(name: string, suite: (engine: EngineHarness) 
 }
 
 /** `describeEachEngine` for the whole file: one suite per engine holding every test. */
-export const forEachEngine = (suite: (engine: EngineHarness) => void) =>
-	describeEachEngine('', suite);
+export const forEachEngine = (
+	suite: (engine: EngineHarness) => void,
+	options: { seed?: boolean } = {}
+) => describeEachEngine('', suite, options);
