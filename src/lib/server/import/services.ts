@@ -35,6 +35,7 @@ import {
 	type CellResult,
 	type CsvTable
 } from './read';
+import { textOrder } from './order';
 
 /** The `services` template: the general form every supply source maps onto (DOMAIN.md §4). */
 export const SERVICE_COLUMNS = [
@@ -125,15 +126,21 @@ export async function loadServiceReferenceData(
 	dataDir = defaultDataDir()
 ): Promise<ServiceReferenceData> {
 	const [regions, pccAreas, pdus, lads, organisations, aliases] = await Promise.all([
-		db.selectFrom('regions').selectAll().orderBy('name').execute(),
-		db.selectFrom('pcc_areas').selectAll().orderBy('name').execute(),
-		db.selectFrom('pdus').where('valid_to', 'is', null).selectAll().orderBy('name').execute(),
+		db.selectFrom('regions').selectAll().orderBy(textOrder(db, 'name')).execute(),
+		db.selectFrom('pcc_areas').selectAll().orderBy(textOrder(db, 'name')).execute(),
+		db
+			.selectFrom('pdus')
+			.where('valid_to', 'is', null)
+			.selectAll()
+			.orderBy(textOrder(db, 'name'))
+			.execute(),
 		db.selectFrom('lads').select(['code', 'region_code']).execute(),
 		db.selectFrom('organisations').select('name').orderBy('id').execute(),
 		db
 			.selectFrom('organisation_aliases as a')
 			.innerJoin('organisations as o', 'o.id', 'a.organisation_id')
 			.select(['a.alias', 'o.name'])
+			.orderBy(textOrder(db, 'a.alias'))
 			.execute()
 	]);
 	const outcodes = new Map(

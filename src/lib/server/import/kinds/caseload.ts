@@ -21,6 +21,7 @@ import {
 	type KeyedKind,
 	type KeyedRead
 } from './table-import';
+import { textOrder } from '../order';
 
 /**
  * The `caseload` kind: people on probation per PDU, with need and subgroup figures, from a CSV. An
@@ -159,7 +160,7 @@ async function loadReference(db: DB): Promise<CaseloadReference> {
 			.selectFrom('pdus')
 			.where('valid_to', 'is', null)
 			.select(['code', 'name', 'slug', 'delius_name', 'cas_name'])
-			.orderBy('name')
+			.orderBy(textOrder(db, 'name'))
 			.execute(),
 		db.selectFrom('pdu_changes').selectAll().orderBy('id').execute()
 	]);

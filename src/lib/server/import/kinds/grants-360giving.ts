@@ -25,6 +25,7 @@ import {
 	type MappedRow,
 	type PersonFieldRule
 } from './supply-rows';
+import { textOrder } from '../order';
 
 /**
  * Grants published to the 360Giving Data Standard (ROIF and Innovation Grants, a PCC's grants), as
@@ -42,15 +43,23 @@ export interface GrantGeography {
 /** Local authority districts (with their PDUs) and police force areas, from the database. */
 export async function loadGrantGeography(db: DB): Promise<GrantGeography> {
 	const [lads, pduLads, pfas] = await Promise.all([
-		db.selectFrom('lads').select(['code', 'name', 'successor_code']).orderBy('name').execute(),
+		db
+			.selectFrom('lads')
+			.select(['code', 'name', 'successor_code'])
+			.orderBy(textOrder(db, 'name'))
+			.execute(),
 		db
 			.selectFrom('pdu_lads as pl')
 			.innerJoin('pdus as p', 'p.code', 'pl.pdu_code')
 			.where('p.valid_to', 'is', null)
 			.select(['pl.lad_code', 'pl.pdu_code'])
-			.orderBy('pl.pdu_code')
+			.orderBy(textOrder(db, 'pl.pdu_code'))
 			.execute(),
-		db.selectFrom('police_force_areas').select(['code', 'name', 'pcc_area_id']).execute()
+		db
+			.selectFrom('police_force_areas')
+			.select(['code', 'name', 'pcc_area_id'])
+			.orderBy(textOrder(db, 'code'))
+			.execute()
 	]);
 	const pdusOf = new Map<string, string[]>();
 	for (const r of pduLads) pdusOf.set(r.lad_code, [...(pdusOf.get(r.lad_code) ?? []), r.pdu_code]);

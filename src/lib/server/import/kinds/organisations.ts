@@ -27,6 +27,7 @@ import {
 	type KeyedKind,
 	type KeyedRead
 } from './table-import';
+import { textOrder } from '../order';
 
 /**
  * The `organisations` kind: Dynamic Framework supplier lists (or any list of provider
@@ -203,8 +204,9 @@ async function loadReference(db: DB): Promise<OrganisationsReference> {
 			.selectFrom('organisation_aliases as a')
 			.innerJoin('organisations as o', 'o.id', 'a.organisation_id')
 			.select(['a.alias', 'o.name'])
+			.orderBy(textOrder(db, 'a.alias'))
 			.execute(),
-		db.selectFrom('regions').selectAll().orderBy('name').execute()
+		db.selectFrom('regions').selectAll().orderBy(textOrder(db, 'name')).execute()
 	]);
 	return {
 		organisations: orgs.map((o) => {

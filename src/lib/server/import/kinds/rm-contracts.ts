@@ -19,6 +19,7 @@ import {
 	validateMappedRows,
 	type MappedRow
 } from './supply-rows';
+import { textOrder } from '../order';
 
 /**
  * Refer and Monitor (R&M) contract definitions: the JSON files of hmpps-interventions-service
@@ -40,11 +41,10 @@ export async function loadRmProviders(db: DB): Promise<RmProvider[]> {
 		.selectFrom('organisations')
 		.where('rm_provider_code', 'is not', null)
 		.select(['rm_provider_code', 'name'])
-		.orderBy('rm_provider_code')
+		.orderBy(textOrder(db, 'rm_provider_code'))
 		.execute();
 	return rows.map((r) => ({ code: r.rm_provider_code!, name: r.name }));
 }
-
 
 /**
  * Who pays: HMPPS, except the Greater Manchester contracts (DN671065…) that GMCA co-commissions,
