@@ -11,6 +11,7 @@ import { migrateToLatest, sqliteConnectionOf, type DB } from '../db';
 import type { Database } from '../db/schema';
 import { defaultDataDir, seedDatabase } from '../seed';
 import { LadLocator } from '../seed/locate';
+import { describeEachEngine } from '../testing/engines';
 import { freshDatabase } from '../testing/fresh-db';
 import { BATCH_ROWS, importServices } from './commit';
 import {
@@ -23,8 +24,11 @@ import {
 	streamTable
 } from './read';
 import { loadServiceReferenceData, type ServiceReferenceData } from './services';
-import { databaseState, readFixture } from './testing';
+import { DATABASE_HOOK_TIMEOUT, databaseState, readFixture } from './testing';
 import { ImportCancelled, type ImportProgress } from './types';
+
+/** How long a test that imports 10,000 rows (twice) may take on a busy machine. */
+const LONG_IMPORT = 120_000;
 
 /** streamTable's rows, as readTable gives them (cells cleaned, keyed by header), and its problems. */
 async function streamed(text: string, sliceChars?: number) {
@@ -176,50 +180,55 @@ describe('countRows', () => {
 	});
 });
 
-describe('importServices: progress, cancelling, and the kysely writer', () => {
+describeEachEngine('importServices: progress, cancelling, and the kysely writer', (engine) => {
 	let reference: ServiceReferenceData;
 	const bigFile = Buffer.from(generateServicesCsv({ rows: 5 * BATCH_ROWS + 123, prefix: 'S' }));
 
 	beforeAll(async () => {
-		const { db } = await freshDatabase({ seed: true });
+		const db = await engine.freshDatabase({ seed: true });
 		reference = await loadServiceReferenceData(db);
 		await db.destroy();
-	});
+	}, DATABASE_HOOK_TIMEOUT);
 
-	it('reports progress: reading, then writing about every 2,000 rows towards the counted total, then done', async () => {
-		const { db } = await freshDatabase({ seed: true });
-		const seen: ImportProgress[] = [];
-		const summary = await importServices(db, bigFile, {
-			fileName: 'big.csv',
-			reference,
-			onProgress: (p) => seen.push(p)
-		});
-		expect(summary).toMatchObject({ status: 'imported', accepted: 10_123, rejected: 0 });
-		expect(seen[0]).toEqual({ phase: 'reading', rowsDone: 0, rowsTotal: null });
-		const done = seen.slice(1).map((p) => p.rowsDone);
-		expect(done.length).toBeGreaterThanOrEqual(5);
-		// each report at least 2,000 rows (a slice's worth more, at most) after the one before
-		done.slice(1, -1).forEach((rows, i) => {
-			expect(rows - done[i]!).toBeGreaterThanOrEqual(2000);
-			expect(rows - done[i]!).toBeLessThan(2400);
-		});
-		expect(seen.slice(1).every((p) => p.phase === 'writing' && p.rowsTotal !== null)).toBe(true);
-		expect(seen.at(-1)).toEqual({ phase: 'writing', rowsDone: 10_123, rowsTotal: 10_123 });
-		const dry: ImportProgress[] = [];
-		await importServices(db, bigFile, {
-			fileName: 'big.csv',
-			datasetName: 'other',
-			dryRun: true,
-			reference,
-			onProgress: (p) => dry.push(p)
-		});
-		expect(dry.slice(1).every((p) => p.phase === 'checking')).toBe(true);
-	});
+	it(
+		'reports progress: reading, then writing about every 2,000 rows towards the counted total, then done',
+		{ timeout: LONG_IMPORT },
+		async () => {
+			const db = await engine.freshDatabase({ seed: true });
+			const seen: ImportProgress[] = [];
+			const summary = await importServices(db, bigFile, {
+				fileName: 'big.csv',
+				reference,
+				onProgress: (p) => seen.push(p)
+			});
+			expect(summary).toMatchObject({ status: 'imported', accepted: 10_123, rejected: 0 });
+			expect(seen[0]).toEqual({ phase: 'reading', rowsDone: 0, rowsTotal: null });
+			const done = seen.slice(1).map((p) => p.rowsDone);
+			expect(done.length).toBeGreaterThanOrEqual(5);
+			// each report at least 2,000 rows (a slice's worth more, at most) after the one before
+			done.slice(1, -1).forEach((rows, i) => {
+				expect(rows - done[i]!).toBeGreaterThanOrEqual(2000);
+				expect(rows - done[i]!).toBeLessThan(2400);
+			});
+			expect(seen.slice(1).every((p) => p.phase === 'writing' && p.rowsTotal !== null)).toBe(true);
+			expect(seen.at(-1)).toEqual({ phase: 'writing', rowsDone: 10_123, rowsTotal: 10_123 });
+			const dry: ImportProgress[] = [];
+			await importServices(db, bigFile, {
+				fileName: 'big.csv',
+				datasetName: 'other',
+				dryRun: true,
+				reference,
+				onProgress: (p) => dry.push(p)
+			});
+			expect(dry.slice(1).every((p) => p.phase === 'checking')).toBe(true);
+		}
+	);
 
 	it.each([2000, 6000])(
 		'cancelled after %i rows were written, writes nothing (the transaction rolls back)',
+		{ timeout: LONG_IMPORT },
 		async (after) => {
-			const { db } = await freshDatabase({ seed: true });
+			const db = await engine.freshDatabase({ seed: true });
 			await importServices(db, readFixture('services-good.csv'), {
 				fileName: 'good.csv',
 				datasetName: 'big',
@@ -245,7 +254,7 @@ describe('importServices: progress, cancelling, and the kysely writer', () => {
 	);
 
 	it('a signal aborted before the import starts stops it before any row is read', async () => {
-		const { db } = await freshDatabase({ seed: true });
+		const db = await engine.freshDatabase({ seed: true });
 		const before = await databaseState(db);
 		await expect(
 			importServices(db, bigFile, { fileName: 'big.csv', reference, signal: AbortSignal.abort() })
@@ -272,7 +281,7 @@ describe('importServices: progress, cancelling, and the kysely writer', () => {
 				`SELECT s.reference, s.source, s.record_type, s.name, s.mechanism, s.funder, o.name AS lead, s.lot_level, s.region_code, s.sex, s.min_age, s.max_age, s.start_date, s.end_date, s.annual_value_gbp, s.total_value_gbp, s.places_per_year, s.provenance, s.provenance_note, s.delivery_locations, s.source_record FROM services s LEFT JOIN organisations o ON o.id = s.lead_organisation_id JOIN dataset_versions v ON v.id = s.dataset_version_id WHERE v.dataset_key = 'services-kysely'`
 			),
 			children: await rows(
-				`SELECT s.reference, 'category', c.category FROM service_categories c JOIN services s ON s.id = c.service_id WHERE s.reference LIKE 'S-%'
+				`SELECT s.reference, 'category' AS kind, c.category AS value FROM service_categories c JOIN services s ON s.id = c.service_id WHERE s.reference LIKE 'S-%'
 				 UNION ALL SELECT s.reference, 'pcc', a.pcc_area_id FROM service_pcc_areas a JOIN services s ON s.id = a.service_id WHERE s.reference LIKE 'S-%'
 				 UNION ALL SELECT s.reference, 'pdu', p.pdu_code FROM service_pdus p JOIN services s ON s.id = p.service_id WHERE s.reference LIKE 'S-%'
 				 UNION ALL SELECT s.reference, 'sub', o.name FROM service_subcontractors x JOIN services s ON s.id = x.service_id JOIN organisations o ON o.id = x.organisation_id WHERE s.reference LIKE 'S-%'`
@@ -283,11 +292,17 @@ describe('importServices: progress, cancelling, and the kysely writer', () => {
 		};
 	}
 
-	it('without a better-sqlite3 handle (another database), kysely writes the same rows', async () => {
+	// On SQLite, a database opened without openSqlite; on PostgreSQL, the database itself.
+	const withoutHandle =
+		engine.engine === 'sqlite'
+			? 'without a better-sqlite3 handle (another database), kysely writes the same rows'
+			: 'PostgreSQL (kysely alone) writes the same rows as the SQLite fast path';
+	it(withoutHandle, { timeout: LONG_IMPORT }, async () => {
 		const now = new Date('2026-11-29T12:00:00Z');
 		const file = Buffer.from(generateServicesCsv({ rows: 3000, prefix: 'S' }));
 		const fast = (await freshDatabase({ seed: true })).db;
-		const slow = await kyselyOnly();
+		const slow =
+			engine.engine === 'sqlite' ? await kyselyOnly() : await engine.freshDatabase({ seed: true });
 		expect(sqliteConnectionOf(fast)).toBeDefined();
 		expect(sqliteConnectionOf(slow)).toBeUndefined();
 		const options = { fileName: 'kysely.csv', now, reference };
@@ -308,6 +323,7 @@ describe('importServices: progress, cancelling, and the kysely writer', () => {
 		const second = { added: 0, changed: 290, removed: 100, unchanged: 2610 };
 		expect(await importServices(slow, renamed, options)).toMatchObject({ version: 2, ...second });
 		expect(await importServices(fast, renamed, options)).toMatchObject({ version: 2, ...second });
+		await Promise.all([fast.destroy(), slow.destroy()]);
 	});
 });
 
