@@ -11,6 +11,7 @@ import {
 	openDatabase,
 	type DatabaseConfig
 } from '../db';
+import { CopyError, copyDatabase } from '../db/copy';
 import { migrations } from '../db/migrations';
 import { isSeeded, seedDatabase } from '../seed';
 import { DataError, UsageError, type CliCommand, type CliIo } from './cli-kit';
@@ -22,7 +23,7 @@ import { DataError, UsageError, type CliCommand, type CliIo } from './cli-kit';
  * then swaps it in with a rename, so the app database is never half-written.
  */
 
-const ACTIONS = ['backup', 'check', 'restore', 'migrate', 'seed'] as const;
+const ACTIONS = ['backup', 'check', 'restore', 'migrate', 'seed', 'copy'] as const;
 type Action = (typeof ACTIONS)[number];
 /** The actions on a backup file (SQLite only). */
 const FILE_ACTIONS: readonly Action[] = ['backup', 'check', 'restore'];
@@ -39,6 +40,17 @@ const FLAGS = [
 		value: 'FILE|URL',
 		description:
 			'the app database (default: DATABASE_URL, else LANDSCAPE_DB, else var/landscape.db); migrate and seed also take a postgres:// URL'
+	},
+	{
+		name: 'from',
+		value: 'FILE|URL',
+		description: 'copy: the database to copy (sqlite:FILE, a file, or a postgres:// URL)'
+	},
+	{
+		name: 'to',
+		value: 'FILE|URL',
+		description:
+			'copy: a new, empty database to copy it into (sqlite:FILE, a file, or a postgres:// URL)'
 	}
 ] as const;
 
@@ -47,7 +59,8 @@ const SYNOPSES: Record<Action, string> = {
 	check: 'db check <file>',
 	restore: 'db restore <file>',
 	migrate: 'db migrate',
-	seed: 'db seed'
+	seed: 'db seed',
+	copy: 'db copy --from A --to B'
 };
 
 const DETAILS = [
@@ -57,6 +70,9 @@ const DETAILS = [
 	`  ${SYNOPSES.restore.padEnd(20)}replace the app database with <file>, after the same checks; stop Landscape first`,
 	`  ${SYNOPSES.migrate.padEnd(20)}run the migrations the app database has not had (Landscape also does at start)`,
 	`  ${SYNOPSES.seed.padEnd(20)}migrate, then load data/ into the app database if it has never been seeded`,
+	`  ${SYNOPSES.copy}`,
+	`  ${''.padEnd(20)}copy everything (data, versions, scenarios, people, audit) into a new, empty database,`,
+	`  ${''.padEnd(20)}on either engine; verified by row counts and checksums; all or nothing`,
 	'',
 	'migrate and seed work on SQLite and on PostgreSQL (DATABASE_URL); backup, check and restore are',
 	'for the embedded SQLite database (back up PostgreSQL with pg_dump: see the README).',
@@ -67,6 +83,7 @@ const DETAILS = [
 	'(Landscape running). The file is copied beside the app database, checked, then renamed over it;',
 	'the previous database is kept beside it as <name>.before-restore-<time>.',
 	'Run as: npm run landscape -- db backup backups/landscape-2026-12-01.db',
+	'    or: npm run landscape -- db copy --from sqlite:var/landscape.db --to "$DATABASE_URL"',
 	'Exit status: 0 done, 1 refused (bad file, database in use), 2 wrong usage.'
 ].join('\n');
 
@@ -75,13 +92,16 @@ export interface DbArgs {
 	/** the backup file, for backup, check and restore */
 	file?: string;
 	database?: string;
+	/** copy: the database to copy, and the new one to copy it into */
+	from?: string;
+	to?: string;
 }
 
 /** Parse `db <action> <file> [--database FILE]` (the arguments after `db`); throws UsageError. */
 export function parseDbArgs(argv: readonly string[]): { help: boolean; args?: DbArgs } {
 	if (argv.some((a) => a === '-h' || a === '--help')) return { help: true };
 	const positional: string[] = [];
-	let database: string | undefined;
+	const given: Partial<Record<(typeof FLAGS)[number]['name'], string>> = {};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		if (!arg.startsWith('--')) {
@@ -90,22 +110,25 @@ export function parseDbArgs(argv: readonly string[]): { help: boolean; args?: Db
 		}
 		const eq = arg.indexOf('=');
 		const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-		if (name !== 'database') {
+		const flag = FLAGS.find((f) => f.name === name);
+		if (!flag) {
 			const guess = suggestNearest(
 				name,
 				FLAGS.map((f) => f.name)
 			);
 			throw new UsageError(
-				`unknown flag --${name}.${guess ? ` Did you mean --${guess}?` : ''} Valid: --database`
+				`unknown flag --${name}.${guess ? ` Did you mean --${guess}?` : ''} Valid: ${FLAGS.map((f) => `--${f.name}`).join(', ')}`
 			);
 		}
-		if (database !== undefined) throw new UsageError('--database is given twice; give it once');
+		if (given[flag.name] !== undefined)
+			throw new UsageError(`--${name} is given twice; give it once`);
 		const value =
 			eq !== -1 ? arg.slice(eq + 1) : argv[i + 1]?.startsWith('--') ? undefined : argv[++i];
 		if (value === undefined || value.trim() === '')
-			throw new UsageError('--database needs a value: --database FILE');
-		database = value;
+			throw new UsageError(`--${name} needs a value: --${name} ${flag.value}`);
+		given[flag.name] = value;
 	}
+	const { database } = given;
 	const [action, file, ...extra] = positional;
 	if (action === undefined) throw new UsageError(`which action? One of: ${ACTIONS.join(', ')}`);
 	if (!(ACTIONS as readonly string[]).includes(action)) {
@@ -115,6 +138,19 @@ export function parseDbArgs(argv: readonly string[]): { help: boolean; args?: Db
 		);
 	}
 	const act = action as Action;
+	if (act === 'copy') {
+		if (positional.length > 1)
+			throw new UsageError(`unexpected argument '${positional[1]}': ${SYNOPSES.copy}`);
+		if (database !== undefined)
+			throw new UsageError(`copy takes --from and --to, not --database: ${SYNOPSES.copy}`);
+		if (given.from === undefined || given.to === undefined)
+			throw new UsageError(
+				`copy needs ${given.from === undefined ? '--from (the database to copy)' : '--to (a new, empty database)'}: ${SYNOPSES.copy}`
+			);
+		return { help: false, args: { action: act, from: given.from, to: given.to } };
+	}
+	if (given.from !== undefined || given.to !== undefined)
+		throw new UsageError(`--from and --to are for db copy only: ${SYNOPSES[act]}`);
 	const withDatabase = database !== undefined ? { database } : {};
 	if (!FILE_ACTIONS.includes(act)) {
 		if (file !== undefined) throw new UsageError(`unexpected argument '${file}': ${SYNOPSES[act]}`);
@@ -437,6 +473,10 @@ export function createDbCommand(
 		},
 		async run(values: Readonly<Record<string, string>>, io: CliIo): Promise<void> {
 			const { action, file } = values;
+			if (action === 'copy') {
+				await copyCommand(configOf(values.from!), configOf(values.to!), io);
+				return;
+			}
 			if (action === 'migrate' || action === 'seed') {
 				const config = values.database !== undefined ? configOf(values.database) : defaultConfig();
 				await migrateOrSeed(action, config, io);
@@ -462,11 +502,41 @@ export function createDbCommand(
 	} satisfies CliCommand & { parseArgs: unknown };
 }
 
-/** `--database`: a postgres:// URL or an SQLite file. */
+/** `--database`, `--from`, `--to`: a postgres:// URL, or an SQLite file (optionally `sqlite:FILE`). */
 function configOf(database: string): DatabaseConfig {
 	return /^postgres(ql)?:\/\//i.test(database)
 		? databaseConfigFromEnv({ ...process.env, DATABASE_URL: database })
-		: { engine: 'sqlite', file: path.resolve(database) };
+		: { engine: 'sqlite', file: path.resolve(database.replace(/^sqlite:/i, '')) };
+}
+
+/** `db copy`: see copy.ts. The source must exist; the target is created (SQLite) or must exist, empty. */
+async function copyCommand(from: DatabaseConfig, to: DatabaseConfig, io: CliIo): Promise<void> {
+	const source = describeDatabase(from);
+	const target = describeDatabase(to);
+	if (from.engine === to.engine && source === target)
+		throw new UsageError('--from and --to name the same database');
+	if (from.engine === 'sqlite' && !fs.existsSync(from.file))
+		throw new DataError([`${source}: no such database file to copy`]);
+	const started = performance.now();
+	const src = openDatabase(from);
+	try {
+		const dst = openDatabase(to);
+		try {
+			const report = await copyDatabase(src, dst, {
+				onTable: (t) => io.stdout(`  ${t.table}: ${t.rows} rows\n`)
+			});
+			io.stdout(
+				`copied ${report.rows} rows in ${report.tables.length} tables from ${source} to ${target} in ${Math.round(performance.now() - started)} ms; every table's row count and checksum verified\n`
+			);
+		} finally {
+			await dst.destroy();
+		}
+	} catch (caught) {
+		if (caught instanceof CopyError) throw new DataError([caught.message]);
+		throw caught;
+	} finally {
+		await src.destroy();
+	}
 }
 
 /** `db migrate` and `db seed`, on either engine. */
