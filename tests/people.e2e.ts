@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CLI_BUNDLE, ensureCliBuild } from '../scripts/landscape.js';
 import { expectNoSeriousAxeViolations } from './helpers/axe';
@@ -34,6 +33,12 @@ const PEOPLE = {
 		email: 'viewer@example.org',
 		password: 'viewer password 1',
 		role: 'viewer',
+		regions: 'N54'
+	},
+	nePartner: {
+		email: 'ne.partner@example.org',
+		password: 'north east partner password',
+		role: 'partner',
 		regions: 'N54'
 	}
 } as const;
@@ -259,27 +264,93 @@ test('a viewer cannot reach a draft scenario by its address', async ({ browser }
 	await page.context().close();
 });
 
+test('the North East commissioner publishes the scenario from the studio', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const page = await signedIn(browser, 'northEast');
+	await page.goto(`/scenarios/${scenarioId}`);
+	const section = page.getByTestId('visibility');
+	await expect(page.getByTestId('visibility-tag')).toHaveText('Draft');
+	await expect(section.getByTestId('visibility-now')).toContainText(
+		'Only its owner (ne.commissioner@example.org), its collaborators and administrators can see it'
+	);
+	// nothing chosen: the error summary says so, and nothing changes
+	await section.getByRole('button', { name: 'Change who can see it' }).click();
+	await expect(page.getByTestId('access-errors')).toContainText('Choose who can see this scenario');
+	await expect(page.getByTestId('visibility-tag')).toHaveText('Draft');
+	await page.getByTestId('access-errors').getByRole('link').click();
+	await expect(section.getByLabel('Share with North East')).toBeFocused();
+
+	await section.getByLabel('Publish', { exact: true }).check();
+	await section.getByRole('button', { name: 'Change who can see it' }).click();
+	await expect(page.getByTestId('access-done')).toContainText(
+		'This scenario is published now (it was draft)'
+	);
+	await expect(page.getByTestId('visibility-tag')).toHaveText('Published');
+	await expect(section.getByTestId('visibility-now')).toContainText(
+		'Everyone who can sign in to Landscape can see it, viewers included'
+	);
+	await section.scrollIntoViewIfNeeded();
+	await section.screenshot({ path: path.join(SHOTS, 'people-scenario-visibility.png') });
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await page.screenshot({ path: path.join(SHOTS, 'people-scenario-published.png') });
+	await expectNoSeriousAxeViolations(page);
+	await page.context().close();
+});
+
 test('a commissioner for London cannot edit a North East scenario, even once published', async ({
 	browser
 }) => {
 	const page = await signedIn(browser, 'london');
-	// a draft: not even visible
-	expect((await page.goto(`/scenarios/${scenarioId}`))?.status()).toBe(404);
-	// published (there is no publish button yet, so straight in the database): visible, not editable
-	const db = new SQLite(dbFile);
-	db.prepare("update scenarios set visibility = 'published' where id = ?").run(scenarioId);
-	db.close();
 	expect((await page.goto(`/scenarios/${scenarioId}`))?.status()).toBe(200);
-	await page.getByRole('button', { name: 'Save as version 3' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
-		'You do not have permission to do this'
+	// no buttons that would be refused: a notice instead
+	await expect(page.getByTestId('read-only-notice')).toContainText(
+		'You can see this scenario but not save changes to it'
 	);
+	await expect(page.getByRole('button', { name: 'Save as version 3' })).toHaveCount(0);
+	await expect(page.getByTestId('visibility-form')).toHaveCount(0);
+	await expect(page.getByTestId('visibility-read-only')).toContainText(
+		'Only a commissioner of North East or an administrator can unpublish it.'
+	);
+	// and the server refuses them anyway
+	const save = await page.request.post(`/scenarios/${scenarioId}?/save`, {
+		headers: { origin: base },
+		form: { name: 'Taken over', description: '', body: '{}', baseVersion: '2' }
+	});
+	expect(save.status()).toBe(403);
+	const unpublish = await page.request.post(`/scenarios/${scenarioId}?/visibility`, {
+		headers: { origin: base },
+		form: { visibility: 'draft', from: 'published' }
+	});
+	expect(unpublish.status()).toBe(403);
 	const put = await page.request.put(`/api/v1/scenarios/${scenarioId}`, {
 		data: { name: 'Taken over', description: '', changes: [], assumptions: {}, baseVersion: 2 }
 	});
 	expect(put.status()).toBe(403);
 	const scenario = await (await page.request.get(`/api/v1/scenarios/${scenarioId}`)).json();
-	expect(scenario).toMatchObject({ name: 'Illustrative North East plan', currentVersion: 2 });
+	expect(scenario).toMatchObject({
+		name: 'Illustrative North East plan',
+		currentVersion: 2,
+		visibility: 'published'
+	});
+	await page.context().close();
+});
+
+test('a viewer sees the scenario once it is published, and only reads it', async ({ browser }) => {
+	const page = await signedIn(browser, 'viewer');
+	await page.goto('/scenarios');
+	const row = page.getByTestId('scenario-list').getByRole('row', {
+		name: /Illustrative North East plan/
+	});
+	await expect(row.getByTestId('scenario-visibility')).toHaveText('Published');
+	// viewers create no scenarios, so are not offered to
+	await expect(page.getByRole('button', { name: 'Create a scenario' })).toHaveCount(0);
+	await page.screenshot({ path: path.join(SHOTS, 'people-scenario-list.png'), fullPage: true });
+	await expectNoSeriousAxeViolations(page);
+	expect((await page.goto(`/scenarios/${scenarioId}`))?.status()).toBe(200);
+	await expect(page.getByTestId('scenario-name')).toHaveText('Illustrative North East plan');
+	await expect(page.getByTestId('read-only-notice')).toBeVisible();
+	await expect(page.getByTestId('save-form')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Add collaborator' })).toHaveCount(0);
 	await page.context().close();
 });
 
@@ -375,4 +446,82 @@ test('an admin invites someone, who must choose their own password; sign-out end
 	expect((await replay.request.get('/api/v1/regions')).status()).toBe(401);
 	await replay.close();
 	await context.close();
+});
+
+test('the owner names a collaborator, who can then open and save the draft', async ({
+	browser
+}) => {
+	// three people sign in, hashing at the real cost, and the owner tries five additions
+	test.setTimeout(120_000);
+	const owner = await signedIn(browser, 'northEast');
+	await owner.goto('/scenarios/new');
+	await owner.getByLabel('Name', { exact: true }).fill('Illustrative draft for a partner');
+	await owner.getByLabel('Probation region').selectOption('N54');
+	await owner.getByLabel('CRS category').selectOption({ index: 1 });
+	await owner.getByRole('button', { name: 'Create scenario' }).click();
+	await expect(owner).toHaveURL(/\/scenarios\/[a-z2-7]{12}$/);
+	const draftId = new URL(owner.url()).pathname.split('/').pop()!;
+
+	// before: the partner cannot see the draft
+	const partner = await signedIn(browser, 'nePartner');
+	expect((await partner.goto(`/scenarios/${draftId}`))?.status()).toBe(404);
+
+	const section = owner.getByTestId('visibility');
+	await expect(section.getByTestId('no-collaborators')).toBeVisible();
+	// people who cannot be collaborators are refused, each with the reason
+	for (const [email, reason] of [
+		[PEOPLE.viewer.email, 'viewer@example.org is a viewer'],
+		[PEOPLE.london.email, 'london.commissioner@example.org does not work in North East'],
+		['nobody@example.org', 'There is no account for nobody@example.org'],
+		['not an email', 'Enter an email address in the correct format']
+	]) {
+		await section.getByLabel('Email address of a collaborator').fill(email!);
+		await section.getByRole('button', { name: 'Add collaborator' }).click();
+		await expect(owner.getByTestId('access-errors')).toContainText(reason!);
+		await expect(section.getByLabel('Email address of a collaborator')).toHaveValue(email!);
+	}
+	await section.screenshot({ path: path.join(SHOTS, 'people-scenario-collaborator-error.png') });
+	await expectNoSeriousAxeViolations(owner);
+
+	await section.getByLabel('Email address of a collaborator').fill(PEOPLE.nePartner.email);
+	await section.getByRole('button', { name: 'Add collaborator' }).click();
+	await expect(owner.getByTestId('access-done')).toContainText(
+		'ne.partner@example.org is a collaborator now'
+	);
+	await expect(section.getByTestId('collaborators')).toContainText(PEOPLE.nePartner.email);
+	await expect(section.getByLabel('Email address of a collaborator')).toHaveValue('');
+	await section.screenshot({ path: path.join(SHOTS, 'people-scenario-collaborators.png') });
+
+	// the collaborator opens the draft, and saves it
+	expect((await partner.goto(`/scenarios/${draftId}`))?.status()).toBe(200);
+	await expect(partner.getByTestId('visibility-tag')).toHaveText('Draft');
+	await partner.getByRole('button', { name: 'Save as version 2' }).click();
+	await expect(partner).toHaveURL(new RegExp(`/scenarios/${draftId}\\?saved=2`));
+	await expect(partner.getByTestId('saved-banner')).toContainText('Saved as version 2');
+	// but who sees it is the owner's (and the region's commissioners') to decide
+	await expect(partner.getByTestId('visibility-form')).toHaveCount(0);
+	await expect(partner.getByRole('button', { name: 'Add collaborator' })).toHaveCount(0);
+
+	// removed, they cannot see it any more
+	await owner.reload();
+	await section.getByRole('button', { name: `Remove ${PEOPLE.nePartner.email}` }).click();
+	await expect(owner.getByTestId('access-done')).toContainText(
+		'ne.partner@example.org is no longer a collaborator'
+	);
+	expect((await partner.goto(`/scenarios/${draftId}`))?.status()).toBe(404);
+	await partner.context().close();
+	await owner.context().close();
+
+	// every change is in the audit log, with before and after
+	const admin = await signedIn(browser, 'admin');
+	await admin.goto('/admin/audit?action=scenario.collaborator');
+	const rows = admin.getByTestId('audit-table').locator('tbody tr');
+	await expect(rows).toHaveCount(2);
+	await expect(rows.first()).toContainText('scenario.collaborator.remove');
+	await expect(rows.last()).toContainText('scenario.collaborator.add');
+	await expect(rows.last()).toContainText(PEOPLE.nePartner.email);
+	await admin.goto('/admin/audit?action=scenario.publish');
+	await expect(admin.getByTestId('audit-table').locator('tbody tr')).toHaveCount(1);
+	await expect(admin.getByTestId('audit-table')).toContainText(`scenario:${scenarioId}`);
+	await admin.context().close();
 });

@@ -1,3 +1,4 @@
+import { canCreateScenario } from '$lib/server/auth/scenarios';
 import { getDb } from '$lib/server/context';
 import { listDatasets } from '$lib/server/repositories/datasets';
 import { listScenarios } from '$lib/server/repositories/scenarios';
@@ -12,6 +13,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const current = new Map(datasets.map((d) => [d.key, d.version]));
 	return {
 		maxCompared: MAX_COMPARED,
+		// national scenarios are open to every role that creates scenarios at all
+		canCreate: canCreateScenario(locals.user, null),
 		scenarios: scenarios.map((s) => {
 			const pinned = Object.entries(s.datasetVersions);
 			const changed = pinned.filter(([k, v]) => current.get(k) !== v).map(([k]) => k);

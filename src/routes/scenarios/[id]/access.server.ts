@@ -28,13 +28,15 @@ export function describeVisibility(
 		: 'its owner and its collaborators';
 	switch (visibility) {
 		case 'draft':
-			return `Draft: only its owner (${owner}), its collaborators and administrators can see it or change it.`;
+			return `Only its owner (${owner}), its collaborators and administrators can see it or change it.`;
 		case 'shared':
-			return `Shared: ${region} can see it, as well as its owner (${owner}) and its collaborators. Only ${editors} can change it.`;
+			return `${capitalise(region)} can see it, as well as its owner (${owner}) and its collaborators. Only ${editors} can change it.`;
 		case 'published':
-			return `Published: everyone who can sign in to Landscape can see it, viewers included. Only ${editors} can change it.`;
+			return `Everyone who can sign in to Landscape can see it, viewers included. Only ${editors} can change it.`;
 	}
 }
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 type Outcome = { ok: true; email: string } | { ok: false; status: 400 | 409; message: string };
 
