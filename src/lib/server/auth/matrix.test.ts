@@ -420,6 +420,14 @@ describe('authorisation matrix', () => {
 		expect(await move('partner', 'ne-published', { visibility: 'shared' })).toBe('deny');
 		expect(await move('otherCommissioner', 'ne-published', { visibility: 'shared' })).toBe('deny');
 		expect(await move('viewer', 'ne-published', { visibility: 'draft' })).toBe('deny');
+		// a stale form (shown as a draft, since published by the region's commissioner): through to the
+		// route, which says so, for the owner who could have had it; not for a collaborator
+		expect(
+			await move('partner', 'ne-partner-draft', { visibility: 'published', from: 'shared' })
+		).toBe('allow');
+		expect(await move('partner', 'ne-collab', { visibility: 'shared', from: 'shared' })).toBe(
+			'deny'
+		);
 		// no valid choice: through to the route (which says what is wrong) only for who may move it
 		expect(await move('partner', 'ne-partner-draft', {})).toBe('allow');
 		expect(await move('partner', 'ne-shared', { visibility: 'secret' })).toBe('deny');

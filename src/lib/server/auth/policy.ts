@@ -108,8 +108,8 @@ export const MANAGE_SCENARIO = scenarioRule(
 /**
  * A change of who can see a scenario: to the visibility the form chooses (publishing and
  * unpublishing for its region's commissioners; sharing and returning to draft also for its owner).
- * With no valid choice, anyone who may make some change gets through, and the route says what is
- * wrong with the form.
+ * With no valid choice, or a form shown before someone else changed it, anyone who may make some
+ * change gets through, and the route says what is wrong with the form (changing nothing).
  */
 export const CHANGE_VISIBILITY: Rule = {
 	kind: 'check',
@@ -119,8 +119,10 @@ export const CHANGE_VISIBILITY: Rule = {
 		const s = params.id === undefined ? undefined : await facts.scenario(params.id);
 		if (!s) return 'allow';
 		if (!canSeeScenario(user, s)) return 'not-found';
-		const to = await facts.formField('visibility');
-		if (isScenarioVisibility(to) && to !== s.visibility)
+		const [to, from] = [await facts.formField('visibility'), await facts.formField('from')];
+		// A form from before someone else's change goes through to be told so (and change nothing).
+		const stale = isScenarioVisibility(from) && from !== s.visibility;
+		if (!stale && isScenarioVisibility(to) && to !== s.visibility)
 			return canChangeVisibility(user, s, to) ? 'allow' : 'deny';
 		return canManageScenario(user, s) || canPublishScenario(user, s) ? 'allow' : 'deny';
 	}
