@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+	collationWarning,
 	databaseConfigFromEnv,
 	describeDatabase,
 	migrateToLatest,
@@ -36,6 +37,8 @@ export function initDatabase(): Promise<DB> {
 		try {
 			await migrateToLatest(db);
 			await seedIfEmpty(db, describeDatabase(config));
+			const warning = await collationWarning(db);
+			if (warning) console.warn(warning);
 		} catch (caught) {
 			await db.destroy().catch(() => {});
 			ready = undefined;

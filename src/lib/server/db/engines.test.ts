@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from './migrations';
-import { databaseConfigFromEnv, describeDatabase, engineOf, sqliteConnectionOf, type DB } from '.';
+import {
+	collationWarning,
+	databaseConfigFromEnv,
+	describeDatabase,
+	engineOf,
+	sqliteConnectionOf,
+	type DB
+} from '.';
 import { describeEachEngine } from '../testing/engines';
 
 describe('databaseConfigFromEnv', () => {
@@ -167,5 +174,18 @@ describeEachEngine('migrations', (engine) => {
 			await expect(sql`truncate audit_log`.execute(db)).rejects.toThrow(/append-only/);
 		const rows = await db.selectFrom('audit_log').select('actor').execute();
 		expect(rows).toEqual([{ actor: 'ann@example.org' }]);
+	});
+});
+
+describeEachEngine('collation', (engine) => {
+	it('warns only about a PostgreSQL database whose names would sort differently', async () => {
+		const db = await engine.freshDatabase();
+		// The test server's databases use the C collation (code point order, as SQLite).
+		expect(await collationWarning(db)).toBeUndefined();
+		if (engine.engine === 'postgres') {
+			const { rows } = await sql<{ a: string }>`select 'b' as a union select 'B' union select 'é'
+				order by 1`.execute(db);
+			expect(rows.map((r) => r.a)).toEqual(['B', 'b', 'é']);
+		}
 	});
 });

@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import {
+	Kysely,
+	Migrator,
+	PostgresDialect,
+	SqliteDialect,
+	sql,
+	type MigrationProvider
+} from 'kysely';
+import { engineOf } from './engine';
 import { migrations } from './migrations';
 import type { Database } from './schema';
 
@@ -143,6 +151,21 @@ export function sqliteConnectionOf(db: DB): SQLite.Database | undefined {
 /** The pg pool under a database `openPostgres` opened (for its counts in tests and health). */
 export function postgresPoolOf(db: DB): pg.Pool | undefined {
 	return pools.get(db);
+}
+
+/**
+ * Why a PostgreSQL database may list names in another order than SQLite would, or undefined: Landscape
+ * sorts text by code point (SQLite's order), which on PostgreSQL is the C collation. A database made
+ * with another collation (en_GB.UTF-8, say) still works, but lists may be ordered differently.
+ */
+export async function collationWarning(db: DB): Promise<string | undefined> {
+	if (engineOf(db) !== 'postgres') return undefined;
+	const { rows } = await sql<{
+		collate: string;
+	}>`select datcollate as collate from pg_database where datname = current_database()`.execute(db);
+	const collate = rows[0]?.collate;
+	if (collate === undefined || /^(C|POSIX|C\.UTF-?8)$/i.test(collate)) return undefined;
+	return `Landscape: the PostgreSQL database's collation is ${collate}, so names may sort differently from the embedded SQLite database; create it with LOCALE 'C' (see the README's Shared deployment section) for the same order`;
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

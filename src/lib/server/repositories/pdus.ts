@@ -45,6 +45,8 @@ export async function listPdus(
 			.selectFrom('pdu_pcc_areas as pp')
 			.innerJoin('pcc_areas as a', 'a.id', 'pp.pcc_area_id')
 			.select(['pp.pdu_code', 'a.id', 'a.name'])
+			.orderBy('pp.pdu_code')
+			.orderBy('pp.pcc_area_id')
 			.execute(),
 		listCaseloads(db)
 	]);

@@ -118,7 +118,14 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 		)
 		.select('x.id');
 	const [categories, areas, subs, links, pdus] = await Promise.all([
-		db.selectFrom('service_categories').where('service_id', 'in', ids).selectAll().execute(),
+		// Ordered, so both engines list a service's categories and PDUs the same way.
+		db
+			.selectFrom('service_categories')
+			.where('service_id', 'in', ids)
+			.selectAll()
+			.orderBy('service_id')
+			.orderBy('category')
+			.execute(),
 		db
 			.selectFrom('service_pcc_areas as sp')
 			.innerJoin('pcc_areas as a', 'a.id', 'sp.pcc_area_id')
@@ -148,7 +155,13 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 				'd.reference as d_ref'
 			])
 			.execute(),
-		db.selectFrom('service_pdus').where('service_id', 'in', ids).selectAll().execute()
+		db
+			.selectFrom('service_pdus')
+			.where('service_id', 'in', ids)
+			.selectAll()
+			.orderBy('service_id')
+			.orderBy('pdu_code')
+			.execute()
 	]);
 	const [categoriesOf, areasOf, subsOf, pdusOf] = [
 		byService(categories),
@@ -276,7 +289,9 @@ export async function listSites(
 		.selectAll('s')
 		.select(['sv.reference as service_reference', 'l.name as lad_name'])
 		.orderBy('s.kind')
-		.orderBy('s.name');
+		.orderBy('s.name')
+		// sites of one name (a provider's offices) in the order they were added, on both engines
+		.orderBy('s.id');
 	if (filter.ladCodes)
 		q = filter.ladCodes.length
 			? q.where('s.lad_code', 'in', filter.ladCodes)
