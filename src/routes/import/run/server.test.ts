@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServicesCsv } from '../../../../scripts/bench/services-csv.js';
-import { getDb, initDatabase } from '$lib/server/context';
+import { closeDatabase, getDb, initDatabase } from '$lib/server/context';
 import { databaseState } from '$lib/server/import/testing';
 import { checksumOf } from '$lib/server/import/versioning';
+import { describeEachEngine } from '$lib/server/testing/engines';
 import type { RunMessage } from '../import-run';
 import { POST } from './+server';
 
@@ -82,65 +80,85 @@ describe('POST /import/run: what it refuses before reading a row', () => {
 	});
 });
 
-describe('POST /import/run: checking and importing', () => {
-	let dir: string;
+describeEachEngine('POST /import/run: checking and importing', (engine) => {
 	const rows = 5000;
 	const file = generateServicesCsv({ rows, prefix: 'ENDPOINT', startYear: 2040 });
 	const sha256 = checksumOf([{ name: 'services.csv', bytes: Buffer.from(file) }]);
+	const saved = { DATABASE_URL: process.env.DATABASE_URL, LANDSCAPE_DB: process.env.LANDSCAPE_DB };
 
+	// The app's own database, as the environment names it: a new SQLite file or PostgreSQL database.
 	beforeAll(async () => {
-		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-endpoint-'));
-		process.env.LANDSCAPE_DB = path.join(dir, 'landscape.db');
-		await initDatabase();
-	}, 60_000);
-
-	afterAll(() => {
-		if (dir) fs.rmSync(dir, { recursive: true, force: true });
-	});
-
-	it('a check streams progress (rows of the counted total, rows a second), then the preview', async () => {
-		const response = await post(check, file);
-		expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-		const lines = await messages(response);
-		const progress = lines.filter((m) => m.type === 'progress');
-		expect(progress[0]).toMatchObject({ phase: 'reading', rowsDone: 0 });
-		const checked = progress.filter((p) => p.phase === 'checking').map((p) => p.rowsDone);
-		expect(checked.length).toBeGreaterThanOrEqual(3);
-		expect(checked[0]).toBeGreaterThanOrEqual(2000);
-		expect(checked.at(-1)).toBe(rows);
-		expect(progress.at(-1)).toMatchObject({ rowsTotal: rows, rowsPerSecond: expect.any(Number) });
-		const last = lines.at(-1)!;
-		expect(last.type).toBe('preview');
-		if (last.type !== 'preview') return;
-		expect(last.preview.summary).toMatchObject({ status: 'dry-run', accepted: rows, added: rows });
-		expect(last.preview.sha256).toBe(sha256);
-		expect(last.preview.files).toHaveLength(1);
-	});
-
-	it('an import closed part-way (Cancel) writes nothing; left to finish, it imports', async () => {
-		const db = getDb();
-		const before = await databaseState(db);
-		const cancelled = await post({ ...check, mode: 'import', sha256 }, file);
-		const reader = cancelled.body!.getReader();
-		const decoder = new TextDecoder();
-		let seen = '';
-		// Closed once rows are being written, inside the transaction.
-		while (!seen.includes('"phase":"writing"')) {
-			const { done, value } = await reader.read();
-			if (done) break;
-			seen += decoder.decode(value, { stream: true });
+		const config = await engine.emptyDatabase();
+		if (config.engine === 'postgres') process.env.DATABASE_URL = config.url;
+		else {
+			delete process.env.DATABASE_URL;
+			process.env.LANDSCAPE_DB = config.file;
 		}
-		expect(seen).toMatch(/"phase":"writing","rowsDone":[2-4]\d{3},/);
-		expect(seen).not.toMatch(/"type":"imported"/);
-		await reader.cancel();
-		// Once the transaction has rolled back, the database is as it was.
-		expect(await databaseState(db)).toEqual(before);
+		await initDatabase();
+	}, 120_000);
 
-		const lines = await messages(await post({ ...check, mode: 'import', sha256 }, file));
-		expect(lines.at(-1)).toEqual({
-			type: 'imported',
-			href: '/data-sources?imported=services-endpoint-test&version=1'
-		});
-		expect((await databaseState(db)).services).toBe(Number(before.services) + rows);
+	afterAll(async () => {
+		await closeDatabase();
+		for (const [name, value] of Object.entries(saved))
+			if (value === undefined) delete process.env[name];
+			else process.env[name] = value;
 	});
+
+	it(
+		'a check streams progress (rows of the counted total, rows a second), then the preview',
+		{ timeout: 120_000 },
+		async () => {
+			const response = await post(check, file);
+			expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+			const lines = await messages(response);
+			const progress = lines.filter((m) => m.type === 'progress');
+			expect(progress[0]).toMatchObject({ phase: 'reading', rowsDone: 0 });
+			const checked = progress.filter((p) => p.phase === 'checking').map((p) => p.rowsDone);
+			expect(checked.length).toBeGreaterThanOrEqual(3);
+			expect(checked[0]).toBeGreaterThanOrEqual(2000);
+			expect(checked.at(-1)).toBe(rows);
+			expect(progress.at(-1)).toMatchObject({ rowsTotal: rows, rowsPerSecond: expect.any(Number) });
+			const last = lines.at(-1)!;
+			expect(last.type).toBe('preview');
+			if (last.type !== 'preview') return;
+			expect(last.preview.summary).toMatchObject({
+				status: 'dry-run',
+				accepted: rows,
+				added: rows
+			});
+			expect(last.preview.sha256).toBe(sha256);
+			expect(last.preview.files).toHaveLength(1);
+		}
+	);
+
+	it(
+		'an import closed part-way (Cancel) writes nothing; left to finish, it imports',
+		{ timeout: 120_000 },
+		async () => {
+			const db = getDb();
+			const before = await databaseState(db);
+			const cancelled = await post({ ...check, mode: 'import', sha256 }, file);
+			const reader = cancelled.body!.getReader();
+			const decoder = new TextDecoder();
+			let seen = '';
+			// Closed once rows are being written, inside the transaction.
+			while (!seen.includes('"phase":"writing"')) {
+				const { done, value } = await reader.read();
+				if (done) break;
+				seen += decoder.decode(value, { stream: true });
+			}
+			expect(seen).toMatch(/"phase":"writing","rowsDone":[2-4]\d{3},/);
+			expect(seen).not.toMatch(/"type":"imported"/);
+			await reader.cancel();
+			// Once the transaction has rolled back, the database is as it was.
+			expect(await databaseState(db)).toEqual(before);
+
+			const lines = await messages(await post({ ...check, mode: 'import', sha256 }, file));
+			expect(lines.at(-1)).toEqual({
+				type: 'imported',
+				href: '/data-sources?imported=services-endpoint-test&version=1'
+			});
+			expect((await databaseState(db)).services).toBe(Number(before.services) + rows);
+		}
+	);
 });
