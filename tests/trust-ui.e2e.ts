@@ -7,7 +7,8 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoSeriousAxeViolations } from './helpers/axe';
 import { startSharedServer, type Person, type SharedServer } from './helpers/shared-server';
 
-test.describe.configure({ mode: 'serial' });
+// Each test signs in (scrypt at its real cost) and draws maps: slow on a busy two-core machine.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 const SHOTS = path.resolve(import.meta.dirname, '..', 'screenshots');
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures', 'disclosure');
@@ -30,6 +31,13 @@ const PEOPLE = {
 		email: 'viewer@example.org',
 		password: 'viewer password 1',
 		role: 'viewer',
+		regions: 'N54'
+	},
+	// a commissioner made a viewer part-way through a test
+	demoted: {
+		email: 'demoted@example.org',
+		password: 'demoted password 1',
+		role: 'commissioner',
 		regions: 'N54'
 	}
 } as const satisfies Record<string, Person>;
@@ -97,7 +105,7 @@ test('nobody signed in: a Sign in link that comes back here, and only the public
 	await context.close();
 });
 
-const MENUS: Record<Who, string[]> = {
+const MENUS: Record<Exclude<Who, 'demoted'>, string[]> = {
 	viewer: [
 		'Regions',
 		'Gap finder',
@@ -144,7 +152,7 @@ const MENUS: Record<Who, string[]> = {
 	]
 };
 
-for (const who of Object.keys(MENUS) as Who[])
+for (const who of Object.keys(MENUS) as (keyof typeof MENUS)[])
 	test(`signed in as the ${who}: name, role, Sign out, and only the links the role can use`, async ({
 		browser
 	}) => {
@@ -250,6 +258,45 @@ test('Sign out in the header works without JavaScript', async ({ browser }) => {
 	await expect(page).toHaveURL(/\/sign-in\?signed-out/);
 	await expect(page.locator('.govuk-notification-banner')).toContainText('You have signed out');
 	expect((await page.request.get('/gaps', { maxRedirects: 0 })).status()).toBe(303);
+	await page.context().close();
+});
+
+test('refused in the app (a save from a page opened before the role changed), the error page says so and offers a way on', async ({
+	browser
+}) => {
+	const page = await signedIn(browser, 'demoted');
+	await page.goto('/scenarios/new');
+	await page.getByLabel('Name', { exact: true }).fill('Illustrative plan, saved too late');
+	await page.getByLabel('Probation region').selectOption('N54');
+	await page.getByLabel('CRS category').selectOption({ index: 1 });
+	await page.getByRole('button', { name: 'Create scenario' }).click();
+	await expect(page).toHaveURL(/\/scenarios\/[a-z2-7]{12}$/);
+	// An administrator makes them a viewer while the page is open
+	shared.landscape(
+		'users',
+		'set-role',
+		'--email',
+		PEOPLE.demoted.email,
+		'--role',
+		'viewer',
+		'--regions',
+		'N54'
+	);
+	await page.getByRole('button', { name: /^Save as version/ }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		'You do not have permission to do this'
+	);
+	await expect(page.getByTestId('refused-account')).toHaveText(
+		`You are signed in as ${PEOPLE.demoted.email}.`
+	);
+	await expect(
+		page.getByRole('main').getByRole('link', { name: 'Go to the start page' })
+	).toHaveAttribute('href', '/');
+	await page.screenshot({ path: path.join(SHOTS, 'refused-in-app.png') });
+	await expectNoSeriousAxeViolations(page);
+	await page.getByRole('button', { name: 'Sign in as someone else' }).click();
+	await expect(page).toHaveURL(/\/sign-in\?signed-out/);
+	await expect(page.getByLabel('Email address')).toBeVisible();
 	await page.context().close();
 });
 
