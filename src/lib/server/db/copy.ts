@@ -273,16 +273,26 @@ async function insertRows(
 	columns: string[],
 	rows: Row[]
 ) {
+	const db = write as unknown as AnyDb;
+	if (engineOf(db) === 'postgres') {
+		// One parameter a page: PostgreSQL reads the rows out of JSON itself, far faster than it parses
+		// an INSERT with tens of thousands of bound values (which kysely would first have to build).
+		const list = sql.join(columns.map((c) => sql.ref(c)));
+		const json = JSON.stringify(rows.map((r) => pick(r, columns)));
+		await sql`insert into ${sql.table(table)} (${list})
+			select ${list} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`.execute(db);
+		return;
+	}
 	const per = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
 	for (let i = 0; i < rows.length; i += per)
-		await (write as unknown as AnyDb)
+		await db
 			.insertInto(table)
-			.values(
-				rows
-					.slice(i, i + per)
-					.map((r) => Object.fromEntries(columns.map((c) => [c, portable(r[c])])))
-			)
+			.values(rows.slice(i, i + per).map((r) => pick(r, columns)))
 			.execute();
+}
+
+function pick(row: Row, columns: string[]): Row {
+	return Object.fromEntries(columns.map((c) => [c, portable(row[c])]));
 }
 
 /** Values as both engines store them: Buffers stay bytes, big integers become numbers. */
