@@ -22,6 +22,8 @@
 //      16 concurrent keep-alive connections for 5 s after 1.5 s warm-up, on the warm server of step
 //      4: target ≥ 1,000 req/s with p99 ≤ 50 ms; then the same on a new PostgreSQL database
 //      (LANDSCAPE_TEST_PG_URL's server, dropped after) with one instance, and with two;
+//  14. db copy (bench/db-copy.js): a seeded SQLite database with 100,000 imported services copied
+//      into a new PostgreSQL database by `landscape db copy`, verified: ≤ 10 s;
 //  10. import (bench/import.js): a generated 100,000-row services CSV (fixed seed) checked with
 //      --dry-run (≤ 1 s) and imported into a fresh seeded database (≤ 2 s) by the CLI bundle, each in
 //      a child process (peak RSS ≤ 300 MB), median of 3; plus a re-import with a tenth renamed.
@@ -37,6 +39,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { E2SFCA_TARGETS, runE2sfcaBench } from './bench/access.js';
 import { COVERAGE_TARGET_MS, runCoverageBench } from './bench/coverage.js';
+import { DB_COPY_TARGET_MS, runDbCopyBench } from './bench/db-copy.js';
 import { IMPORT_TARGETS, runImportBench } from './bench/import.js';
 import { SCENARIO_TARGET_MS, runScenarioBench } from './bench/scenario.js';
 import { AUTH_TARGETS, runAuthBench } from './bench/auth.js';
@@ -715,6 +718,30 @@ async function main() {
 			'Import of 100,000 services',
 			'ERROR',
 			`≤ ${IMPORT_TARGETS.importMs} ms`,
+			'ERROR',
+			'see stderr'
+		);
+	}
+	// ---------------------------------------------------------------------------------------------
+	// db copy: a planner's SQLite database with 100,000 imported services into new PostgreSQL.
+	try {
+		const r = await runDbCopyBench({ log });
+		json.dbCopy = r;
+		if ('skipped' in r) row('db copy, SQLite to PostgreSQL', 'skipped', '–', 'info', r.skipped);
+		else
+			row(
+				`db copy of ${r.services} services (${r.rows} rows), SQLite to PostgreSQL`,
+				ms0(r.ms),
+				`≤ ${DB_COPY_TARGET_MS} ms`,
+				verdict(r.ms, DB_COPY_TARGET_MS),
+				`${r.tables} tables, verified; child process wall time, Node start included`
+			);
+	} catch (err) {
+		fail('db copy', err);
+		row(
+			'db copy, SQLite to PostgreSQL',
+			'ERROR',
+			`≤ ${DB_COPY_TARGET_MS} ms`,
 			'ERROR',
 			'see stderr'
 		);
