@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_BUNDLE, ensureCliBuild } from '../../../../scripts/landscape.js';
 import type { DB } from '../db';
-import { databaseState } from '../import/testing';
-import { freshDatabase } from '../testing/fresh-db';
+import { DATABASE_HOOK_TIMEOUT, databaseState } from '../import/testing';
+import { describeEachEngine } from '../testing/engines';
 import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-kit';
 import {
 	MAX_PRINTED_ERRORS,
@@ -77,13 +77,14 @@ describe('parseImportArgs', () => {
 	});
 });
 
-describe('landscape import (in process)', () => {
+describeEachEngine('landscape import (in process)', (engine) => {
 	let db: DB;
 	let command: ReturnType<typeof createImportCommand>;
 	beforeEach(async () => {
-		db = (await freshDatabase({ seed: true })).db;
+		db = await engine.freshDatabase({ seed: true });
 		command = createImportCommand(() => Promise.resolve(db));
-	});
+	}, DATABASE_HOOK_TIMEOUT);
+	afterEach(() => db.destroy());
 	const cwd = process.cwd();
 	beforeAll(() => process.chdir(root));
 	afterAll(() => process.chdir(cwd));
@@ -181,14 +182,23 @@ describe('landscape import (in process)', () => {
 	});
 });
 
-describe('the built CLI (build-cli/landscape.js, run as a child process)', () => {
-	let dir: string;
-	beforeAll(() => {
+describeEachEngine('the built CLI (build-cli/landscape.js, run as a child process)', (engine) => {
+	/** The database the CLI opens, as an operator names it: LANDSCAPE_DB, or DATABASE_URL. */
+	let env: NodeJS.ProcessEnv;
+	/** How the seeding message names that database: the file, or the PostgreSQL database's name. */
+	let where: string;
+	beforeAll(async () => {
 		// Builds with `npx vite build -c vite.cli.config.ts` only when build-cli/ is missing or stale.
 		ensureCliBuild();
-		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-import-cli-'));
+		const config = await engine.emptyDatabase();
+		where = config.engine === 'postgres' ? new URL(config.url).pathname.slice(1) : config.file;
+		env = { ...process.env };
+		if (config.engine === 'postgres') env.DATABASE_URL = config.url;
+		else {
+			delete env.DATABASE_URL;
+			env.LANDSCAPE_DB = config.file;
+		}
 	}, 300_000);
-	afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 	/**
 	 * cli.ts's dispatcher hands every command's arguments to parseFlags, which refuses positional
@@ -220,7 +230,7 @@ describe('the built CLI (build-cli/landscape.js, run as a child process)', () =>
 				cwd: root,
 				encoding: 'utf8',
 				timeout: 120_000,
-				env: { ...process.env, LANDSCAPE_DB: path.join(dir, 'landscape.db') }
+				env
 			}
 		);
 
@@ -228,6 +238,7 @@ describe('the built CLI (build-cli/landscape.js, run as a child process)', () =>
 		const result = run('services', fixture('services-good.csv'), '--dataset', 'Durham local');
 		// The first run seeds the new database and says so on stderr; stdout holds only the import.
 		expect(result.stderr).toMatch(/^Landscape: seeded .* in \d+ ms/);
+		expect(result.stderr.split('\n')[0]).toContain(where);
 		expect(result.stdout).not.toContain('seeded');
 		expect(result.status).toBe(EXIT_OK);
 		expect(result.stdout).toContain('rows read 4, accepted 4, rejected 0\n');
