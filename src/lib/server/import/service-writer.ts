@@ -411,7 +411,10 @@ class KyselyServiceWriter extends ServiceWriter {
 	}
 }
 
-/** Rows in slices that keep each multi-row insert within the databases' limits on bound parameters. */
+/**
+ * Rows in slices of at most 30,000 bound values, so each multi-row insert is within SQLite's limit
+ * on bound parameters (32,766) and PostgreSQL's (65,535).
+ */
 function chunksFor<T extends object>(rows: readonly T[]): T[][] {
 	if (rows.length === 0) return [];
 	const size = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));

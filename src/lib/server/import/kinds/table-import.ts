@@ -280,7 +280,10 @@ export function lookupKey(text: string): string {
 		.trim();
 }
 
-/** Insert rows in multi-row statements, each within SQLite's limit on bound parameters. */
+/**
+ * Insert rows in multi-row statements of at most 30,000 bound values each: within SQLite's limit
+ * (32,766) and PostgreSQL's (65,535).
+ */
 export async function insertChunked<K extends keyof Database & string>(
 	trx: Trx,
 	table: K,
