@@ -4,11 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BUNDLE, ensureCliBuild } from '../../../../scripts/landscape.js';
-import { initDatabase } from '../context';
+import { closeDatabase, initDatabase } from '../context';
 import type { DB } from '../db';
 import { importServices } from '../import/commit';
 import { databaseState, readFixture } from '../import/testing';
 import { createDatasetVersion } from '../import/versioning';
+import { describeEachEngine } from '../testing/engines';
 import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-kit';
 import { main } from './cli';
 import { MAX_PRINTED_ROWS, parseDatasetsArgs } from './datasets-command';
@@ -17,6 +18,7 @@ const root = path.resolve(import.meta.dirname, '../../../..');
 // main() opens the app's database (LANDSCAPE_DB): a new one in a private folder for this file.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-datasets-'));
 process.env.LANDSCAPE_DB = path.join(dir, 'in-process.db');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function recorder() {
 	const out = { stdout: '', stderr: '' };
@@ -74,9 +76,16 @@ describe('parseDatasetsArgs', () => {
 	});
 });
 
-describe('landscape datasets (in process, through the dispatcher)', () => {
+describeEachEngine('landscape datasets (in process, through the dispatcher)', (engine) => {
 	let db: DB;
 	beforeAll(async () => {
+		// main() opens the database the environment names: a new SQLite file or PostgreSQL database.
+		const config = await engine.emptyDatabase();
+		if (config.engine === 'postgres') process.env.DATABASE_URL = config.url;
+		else {
+			delete process.env.DATABASE_URL;
+			process.env.LANDSCAPE_DB = config.file;
+		}
 		db = await initDatabase();
 		const run = (file: string, day: number) =>
 			importServices(db, readFixture(file), {
@@ -87,10 +96,11 @@ describe('landscape datasets (in process, through the dispatcher)', () => {
 			});
 		await run('services-good.csv', 23);
 		await run('services-v2.csv', 24);
-	}, 60_000);
+	}, 120_000);
 	afterAll(async () => {
-		await db.destroy();
-		fs.rmSync(dir, { recursive: true, force: true });
+		await closeDatabase();
+		delete process.env.DATABASE_URL;
+		process.env.LANDSCAPE_DB = path.join(dir, 'in-process.db');
 	});
 
 	it('list: every dataset with its current version and how many versions it has', async () => {
@@ -225,20 +235,26 @@ describe('landscape datasets (in process, through the dispatcher)', () => {
 	});
 });
 
-describe('the built CLI (build-cli/landscape.js, run as a child process)', () => {
-	let childDir: string;
-	beforeAll(() => {
+describeEachEngine('the built CLI (build-cli/landscape.js, run as a child process)', (engine) => {
+	/** The database the CLI opens, as an operator names it: LANDSCAPE_DB, or DATABASE_URL. */
+	let env: NodeJS.ProcessEnv;
+	beforeAll(async () => {
 		ensureCliBuild();
-		childDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-datasets-cli-'));
+		const config = await engine.emptyDatabase();
+		env = { ...process.env };
+		if (config.engine === 'postgres') env.DATABASE_URL = config.url;
+		else {
+			delete env.DATABASE_URL;
+			env.LANDSCAPE_DB = config.file;
+		}
 	}, 300_000);
-	afterAll(() => fs.rmSync(childDir, { recursive: true, force: true }));
 
 	const run = (...args: string[]) =>
 		spawnSync(process.execPath, [CLI_BUNDLE, ...args], {
 			cwd: root,
 			encoding: 'utf8',
 			timeout: 120_000,
-			env: { ...process.env, LANDSCAPE_DB: path.join(childDir, 'landscape.db') }
+			env
 		});
 
 	it('imports twice, compares, rolls back and refuses the current version, with real exit codes', () => {
