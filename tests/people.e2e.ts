@@ -163,6 +163,8 @@ async function signedIn(browser: Browser, who: Who): Promise<Page> {
 }
 
 let scenarioId = '';
+/** the draft the North East commissioner names a collaborator on */
+let draftId = '';
 
 test('shared mode will not start without an admin, and says how to make one', async () => {
 	const emptyDb = path.join(dir, 'empty.db');
@@ -460,7 +462,7 @@ test('the owner names a collaborator, who can then open and save the draft', asy
 	await owner.getByLabel('CRS category').selectOption({ index: 1 });
 	await owner.getByRole('button', { name: 'Create scenario' }).click();
 	await expect(owner).toHaveURL(/\/scenarios\/[a-z2-7]{12}$/);
-	const draftId = new URL(owner.url()).pathname.split('/').pop()!;
+	draftId = new URL(owner.url()).pathname.split('/').pop()!;
 
 	// before: the partner cannot see the draft
 	const partner = await signedIn(browser, 'nePartner');
@@ -524,4 +526,37 @@ test('the owner names a collaborator, who can then open and save the draft', asy
 	await expect(admin.getByTestId('audit-table').locator('tbody tr')).toHaveCount(1);
 	await expect(admin.getByTestId('audit-table')).toContainText(`scenario:${scenarioId}`);
 	await admin.context().close();
+});
+
+test('without JavaScript, the owner shares the draft, and a stale form changes nothing', async ({
+	browser
+}) => {
+	test.setTimeout(60_000);
+	const context = await browser.newContext({ baseURL: base, javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto('/sign-in');
+	await page.getByLabel('Email address').fill(PEOPLE.northEast.email);
+	await page.getByLabel('Password').fill(PEOPLE.northEast.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 20_000 });
+
+	await page.goto(`/scenarios/${draftId}`);
+	const stale = await context.newPage();
+	await stale.goto(`/scenarios/${draftId}`);
+	const section = page.getByTestId('visibility');
+	await section.getByLabel('Share with North East').check();
+	await section.getByRole('button', { name: 'Change who can see it' }).click();
+	await expect(page.getByTestId('access-done')).toContainText(
+		'This scenario is shared now (it was draft)'
+	);
+	await expect(page.getByTestId('visibility-tag')).toHaveText('Shared');
+
+	// the second tab still shows it as a draft: publishing from there is refused, nothing changes
+	await stale.getByTestId('visibility').getByLabel('Publish', { exact: true }).check();
+	await stale.getByRole('button', { name: 'Change who can see it' }).click();
+	await expect(stale.getByTestId('access-errors')).toContainText(
+		'Someone changed who can see this scenario since this page was loaded: it is shared now'
+	);
+	await expect(stale.getByTestId('visibility-tag')).toHaveText('Shared');
+	await context.close();
 });

@@ -420,8 +420,8 @@ describe('authorisation matrix', () => {
 		expect(await move('partner', 'ne-published', { visibility: 'shared' })).toBe('deny');
 		expect(await move('otherCommissioner', 'ne-published', { visibility: 'shared' })).toBe('deny');
 		expect(await move('viewer', 'ne-published', { visibility: 'draft' })).toBe('deny');
-		// a stale form (shown as a draft, since published by the region's commissioner): through to the
-		// route, which says so, for the owner who could have had it; not for a collaborator
+		// a stale form (shown while it was shared; it is a draft now): through to the route, which
+		// says so, for the owner who could have had it; not for a collaborator
 		expect(
 			await move('partner', 'ne-partner-draft', { visibility: 'published', from: 'shared' })
 		).toBe('allow');
