@@ -1,14 +1,17 @@
 // People, roles and trust in shared mode. This file starts its own, SECOND server (the first, in
 // playwright.config.ts, runs in local mode), on a fresh database with accounts made by the
 // `landscape users` command line beforehand, since shared mode will not start without an admin.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { CLI_BUNDLE, ensureCliBuild } from '../scripts/landscape.js';
 import { expectNoSeriousAxeViolations } from './helpers/axe';
+import { freePort } from './helpers/instances';
+import {
+	signedIn as signInAs,
+	startSharedServer,
+	type SharedServer
+} from './helpers/shared-server';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -44,140 +47,41 @@ const PEOPLE = {
 } as const;
 type Who = keyof typeof PEOPLE;
 
-let dir: string;
-let dbFile: string;
-/** A private copy of build/ (others may rebuild build/ while this runs), with scripts/start.js. */
-let snapshot: { dir: string; script: string } | undefined;
-let server: ChildProcess | undefined;
-let serverLog = '';
+let shared: SharedServer;
 let base: string;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as net.AddressInfo;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-const env = (port: number) => ({
-	...process.env,
-	PORT: String(port),
-	HOST: '127.0.0.1',
-	LANDSCAPE_MODE: 'shared',
-	LANDSCAPE_DB: dbFile
-});
-
-function landscape(...args: string[]) {
-	const result = spawnSync(process.execPath, [CLI_BUNDLE, ...args], {
-		cwd: root,
-		encoding: 'utf8',
-		timeout: 120_000,
-		env: { ...process.env, LANDSCAPE_DB: dbFile }
-	});
-	if (result.status !== 0)
-		throw new Error(`landscape ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-	return result.stdout;
-}
-
-async function waitForServer(url: string, child: ChildProcess) {
-	for (let i = 0; i < 600; i++) {
-		if (child.exitCode !== null) throw new Error(`the shared-mode server exited:\n${serverLog}`);
-		try {
-			if ((await fetch(url)).ok) return;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`the shared-mode server did not answer within 60 s:\n${serverLog}`);
-}
 
 test.beforeAll(async () => {
 	test.setTimeout(300_000);
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-people-e2e-'));
-	dbFile = path.join(dir, 'landscape.db');
 	fs.mkdirSync(SHOTS, { recursive: true });
-	ensureCliBuild();
-	for (const p of Object.values(PEOPLE))
-		landscape(
-			'users',
-			'add',
-			'--email',
-			p.email,
-			'--role',
-			p.role,
-			...('regions' in p ? ['--regions', p.regions] : []),
-			'--password',
-			p.password
-		);
-	// A plain-JS bench helper, loaded by a computed path so svelte-check does not type-check the bench.
-	const snapshotModule = path.join(root, 'scripts/bench/snapshot.js');
-	const { snapshotBuild } = (await import(snapshotModule)) as {
-		snapshotBuild: (root: string) => Promise<{ dir: string; script: string }>;
-	};
-	const copy = await snapshotBuild(root);
-	snapshot = copy;
-	fs.copyFileSync(
-		path.join(root, 'scripts', 'e2e-server.js'),
-		path.join(copy.dir, 'scripts', 'e2e-server.js')
-	);
-	const port = await freePort();
-	base = `http://127.0.0.1:${port}`;
-	// scripts/start.js, as `npm start` runs it (scripts/e2e-server.js would delete the database).
-	server = spawn(process.execPath, [copy.script], {
-		cwd: root,
-		env: env(port),
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	server.stdout?.on('data', (d) => (serverLog += d));
-	server.stderr?.on('data', (d) => (serverLog += d));
-	await waitForServer(`${base}/healthz`, server);
+	shared = await startSharedServer({ people: Object.values(PEOPLE) });
+	base = shared.base;
 });
 
 test.afterAll(async () => {
-	if (server && server.exitCode === null) {
-		const exited = new Promise((r) => server!.once('exit', r));
-		server.kill('SIGTERM');
-		await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-		if (server.exitCode === null) server.kill('SIGKILL');
-	}
-	if (dir) fs.rmSync(dir, { recursive: true, force: true });
-	if (snapshot) fs.rmSync(snapshot.dir, { recursive: true, force: true });
+	await shared?.stop();
 });
 
 /** A new browser context signed in as `who` through the sign-in page. */
-async function signedIn(browser: Browser, who: Who): Promise<Page> {
-	const context = await browser.newContext({ baseURL: base });
-	const page = await context.newPage();
-	await page.goto('/sign-in');
-	await page.getByLabel('Email address').fill(PEOPLE[who].email);
-	await page.getByLabel('Password').fill(PEOPLE[who].password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	// Hashing at the chosen scrypt cost takes a few hundred ms, more on a loaded machine.
-	await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 20_000 });
-	return page;
-}
+const signedIn = (browser: Browser, who: Who, javaScript = true): Promise<Page> =>
+	signInAs(browser, base, PEOPLE[who], javaScript);
 
 let scenarioId = '';
 /** the draft the North East commissioner names a collaborator on */
 let draftId = '';
 
 test('shared mode will not start without an admin, and says how to make one', async () => {
-	const emptyDb = path.join(dir, 'empty.db');
-	const result = spawnSync(
-		process.execPath,
-		[path.join(snapshot!.dir, 'scripts', 'e2e-server.js')],
-		{
-			cwd: root,
-			encoding: 'utf8',
-			timeout: 120_000,
-			env: { ...env(await freePort()), LANDSCAPE_DB: emptyDb }
+	const result = spawnSync(process.execPath, [shared.script], {
+		cwd: root,
+		encoding: 'utf8',
+		timeout: 120_000,
+		env: {
+			...process.env,
+			PORT: String(await freePort()),
+			HOST: '127.0.0.1',
+			LANDSCAPE_MODE: 'shared',
+			LANDSCAPE_DB: path.join(path.dirname(shared.dbFile), 'empty.db')
 		}
-	);
+	});
 	expect(result.status).toBe(1);
 	expect(result.stderr).toContain('there is no active admin account');
 	expect(result.stderr).toContain(

@@ -5,7 +5,12 @@
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoSeriousAxeViolations } from './helpers/axe';
-import { startSharedServer, type Person, type SharedServer } from './helpers/shared-server';
+import {
+	signedIn as signInAs,
+	startSharedServer,
+	type Person,
+	type SharedServer
+} from './helpers/shared-server';
 
 // Each test signs in (scrypt at its real cost) and draws maps: slow on a busy two-core machine.
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
@@ -76,17 +81,8 @@ test.afterAll(async () => {
 	await shared?.stop();
 });
 
-async function signedIn(browser: Browser, who: Who, javaScript = true): Promise<Page> {
-	const context = await browser.newContext({ baseURL: shared.base, javaScriptEnabled: javaScript });
-	const page = await context.newPage();
-	await page.goto('/sign-in');
-	await page.getByLabel('Email address').fill(PEOPLE[who].email);
-	await page.getByLabel('Password').fill(PEOPLE[who].password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	// Hashing at the chosen scrypt cost takes a few hundred ms, more on a loaded machine.
-	await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 20_000 });
-	return page;
-}
+const signedIn = (browser: Browser, who: Who, javaScript = true): Promise<Page> =>
+	signInAs(browser, shared.base, PEOPLE[who], javaScript);
 
 const menu = (page: Page) => page.getByRole('navigation', { name: 'Menu' }).getByRole('link');
 

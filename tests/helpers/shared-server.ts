@@ -2,12 +2,13 @@
 // runs in local mode): a fresh database, accounts made with the `landscape` command line first
 // (shared mode will not start without an admin), run from a private copy of build/ so that others
 // rebuilding build/ meanwhile cannot pull chunks from under it.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { CLI_BUNDLE, ensureCliBuild } from '../../scripts/landscape.js';
+import { buildSnapshot, startInstance, stopInstance, type Instance } from './instances';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -22,20 +23,11 @@ export interface Person {
 export interface SharedServer {
 	base: string;
 	dbFile: string;
+	/** scripts/start.js of the build copy it runs from, to start another server the same way */
+	script: string;
 	/** run `npm run landscape -- …` on this server's database */
 	landscape(...args: string[]): string;
 	stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as net.AddressInfo;
-			probe.close(() => resolve(port));
-		});
-	});
 }
 
 /**
@@ -74,53 +66,44 @@ export async function startSharedServer(options: {
 			p.password
 		);
 	options.prepare?.(landscape);
-	// A plain-JS bench helper, loaded by a computed path so svelte-check does not type-check the bench.
-	const snapshotModule = path.join(root, 'scripts/bench/snapshot.js');
-	const { snapshotBuild } = (await import(snapshotModule)) as {
-		snapshotBuild: (root: string) => Promise<{ dir: string; script: string }>;
+	const snapshot = await buildSnapshot();
+	let server: Instance | undefined;
+	const stop = async () => {
+		await stopInstance(server);
+		fs.rmSync(dir, { recursive: true, force: true });
+		snapshot.remove();
 	};
-	const snapshot = await snapshotBuild(root);
-	const port = await freePort();
-	const base = `http://127.0.0.1:${port}`;
-	let log = '';
-	const server: ChildProcess = spawn(process.execPath, [snapshot.script], {
-		cwd: root,
-		env: {
-			...process.env,
-			PORT: String(port),
-			HOST: '127.0.0.1',
+	try {
+		server = await startInstance(snapshot.script, {
 			LANDSCAPE_MODE: 'shared',
 			LANDSCAPE_DB: dbFile,
 			...options.env
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	server.stdout?.on('data', (d) => (log += d));
-	server.stderr?.on('data', (d) => (log += d));
-	const stop = async () => {
-		if (server.exitCode === null) {
-			const exited = new Promise((r) => server.once('exit', r));
-			server.kill('SIGTERM');
-			await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-			if (server.exitCode === null) server.kill('SIGKILL');
-		}
-		fs.rmSync(dir, { recursive: true, force: true });
-		fs.rmSync(snapshot.dir, { recursive: true, force: true });
-	};
-	try {
-		for (let i = 0; ; i++) {
-			if (server.exitCode !== null) throw new Error(`the shared-mode server exited:\n${log}`);
-			if (i === 600) throw new Error(`the shared-mode server did not answer within 60 s:\n${log}`);
-			try {
-				if ((await fetch(`${base}/healthz`)).ok) break;
-			} catch {
-				// not listening yet
-			}
-			await new Promise((r) => setTimeout(r, 100));
-		}
+		});
 	} catch (caught) {
 		await stop();
 		throw caught;
 	}
-	return { base, dbFile, landscape, stop };
+	const { base } = server;
+	return { base, dbFile, script: snapshot.script, landscape, stop };
+}
+
+/**
+ * A new browser context signed in as `person` through the sign-in page (the way a person does it),
+ * optionally with JavaScript off.
+ */
+export async function signedIn(
+	browser: Browser,
+	base: string,
+	person: Pick<Person, 'email' | 'password'>,
+	javaScript = true
+): Promise<Page> {
+	const context = await browser.newContext({ baseURL: base, javaScriptEnabled: javaScript });
+	const page = await context.newPage();
+	await page.goto('/sign-in');
+	await page.getByLabel('Email address').fill(person.email);
+	await page.getByLabel('Password').fill(person.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	// Hashing at the chosen scrypt cost takes a few hundred ms, more on a loaded machine.
+	await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 20_000 });
+	return page;
 }
