@@ -8,7 +8,8 @@ import {
 	PostgresDialect,
 	SqliteDialect,
 	sql,
-	type MigrationProvider
+	type MigrationProvider,
+	type SqliteDatabase
 } from 'kysely';
 import { engineOf } from './engine';
 import { migrations } from './migrations';
@@ -81,9 +82,40 @@ export function openSqlite(file: string): DB {
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
-	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const db = new Kysely<Database>({
+		dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
+	});
 	connections.set(db, sqlite);
 	return db;
+}
+
+/** Prepared statements kept per SQLite connection, most recently used last. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as kysely sees it, with its statements prepared once and reused: kysely prepares
+ * every query it runs, and parsing and planning the same SQL again on every request costs more
+ * than running it. A statement still being read (an unfinished stream) is never handed out again.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+	const cache = new Map<string, SQLite.Statement>();
+	return {
+		close: () => sqlite.close(),
+		prepare(sql: string) {
+			const cached = cache.get(sql);
+			if (cached && !cached.busy) {
+				cache.delete(sql);
+				cache.set(sql, cached);
+				return cached;
+			}
+			const statement = sqlite.prepare(sql);
+			if (!cached) {
+				cache.set(sql, statement);
+				if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+			}
+			return statement;
+		}
+	};
 }
 
 /** pg's OIDs for the types it hands back as strings by default. */
