@@ -136,6 +136,55 @@ async function startImport(instance: Instance, csv: string, datasetName: string,
 	};
 }
 
+/** Read an import's messages to its end; the last one. */
+async function finish(next: Awaited<ReturnType<typeof startImport>>) {
+	let last: Record<string, unknown> | null = null;
+	for (let message = await next(); message; message = await next()) last = message;
+	return last;
+}
+
+test('two imports into one dataset at once, one through each instance, write one after the other', async () => {
+	test.setTimeout(120_000);
+	const datasetName = 'Local services';
+	const [first, second] = await Promise.all([
+		startImport(
+			a!,
+			generateServicesCsv({ rows: 3000, prefix: 'VIAA', seed: 11 }),
+			datasetName,
+			'via-a.csv'
+		),
+		startImport(
+			b!,
+			generateServicesCsv({ rows: 2000, prefix: 'VIAB', seed: 12 }),
+			datasetName,
+			'via-b.csv'
+		)
+	]);
+	const [endA, endB] = await Promise.all([finish(first), finish(second)]);
+	expect(endA).toMatchObject({ type: 'imported' });
+	expect(endB).toMatchObject({ type: 'imported' });
+	const versions = await queryPostgres<{
+		version: number;
+		file_name: string;
+		is_current: number;
+		prefixes: string;
+		services: string;
+	}>(
+		database!.url,
+		`select v.version, v.file_name, v.is_current,
+			(select string_agg(distinct split_part(s.reference, '-', 1), ',') from services s where s.dataset_version_id = v.id) as prefixes,
+			(select count(*) from services s where s.dataset_version_id = v.id) as services
+		 from dataset_versions v where v.dataset_key = 'services-local-services' order by v.version`
+	);
+	// Two whole versions, each one file's rows and nothing of the other's; the later one current.
+	expect(versions.map((v) => v.version)).toEqual([1, 2]);
+	for (const v of versions)
+		expect([v.prefixes, Number(v.services)]).toEqual(
+			v.file_name === 'via-a.csv' ? ['VIAA', 3000] : ['VIAB', 2000]
+		);
+	expect(versions.map((v) => v.is_current)).toEqual([0, 1]);
+});
+
 test('killing an instance mid-import leaves the previous version, and the other instance keeps serving', async () => {
 	test.setTimeout(180_000);
 	const datasetName = 'Partner services';
