@@ -10,9 +10,10 @@ import { importServices } from '../import/commit';
 import { databaseState, readFixture } from '../import/testing';
 import { createDatasetVersion } from '../import/versioning';
 import { describeEachEngine } from '../testing/engines';
-import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-kit';
+import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE } from './cli-kit';
 import { main } from './cli';
 import { MAX_PRINTED_ROWS, parseDatasetsArgs } from './datasets-command';
+import { cliRecorder, runLandscape } from './cli-testing';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 // main() opens the app's database (LANDSCAPE_DB): a new one in a private folder for this file.
@@ -20,26 +21,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-datasets-'));
 process.env.LANDSCAPE_DB = path.join(dir, 'in-process.db');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function recorder() {
-	const out = { stdout: '', stderr: '' };
-	const io: CliIo = {
-		stdout: (text) => void (out.stdout += text),
-		stderr: (text) => void (out.stderr += text),
-		readFile: () => {
-			throw new Error('datasets reads no files');
-		},
-		writeFile: () => {
-			throw new Error('datasets writes no files');
-		}
-	};
-	return { io, out };
-}
+const recorder = cliRecorder;
 
-async function landscape(...argv: string[]) {
-	const { io, out } = recorder();
-	const code = await main(['datasets', ...argv], io);
-	return { code, ...out };
-}
+const landscape = (...argv: string[]) => runLandscape('datasets', ...argv);
 
 const KEY = 'services-durham-local';
 

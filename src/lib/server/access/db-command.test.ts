@@ -7,35 +7,19 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openSqlite } from '../db';
 import { migrations } from '../db/migrations';
-import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-kit';
+import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE } from './cli-kit';
 import { main } from './cli';
 import { parseDbArgs } from './db-command';
+import { cliRecorder, runLandscape } from './cli-testing';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landscape-db-command-'));
 const at = (name: string) => path.join(dir, name);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function recorder() {
-	const out = { stdout: '', stderr: '' };
-	const io: CliIo = {
-		stdout: (text) => void (out.stdout += text),
-		stderr: (text) => void (out.stderr += text),
-		readFile: () => {
-			throw new Error('db reads files itself');
-		},
-		writeFile: () => {
-			throw new Error('db writes files itself');
-		}
-	};
-	return { io, out };
-}
+const recorder = cliRecorder;
 
-async function landscape(...argv: string[]) {
-	const { io, out } = recorder();
-	const code = await main(['db', ...argv], io);
-	return { code, ...out };
-}
+const landscape = (...argv: string[]) => runLandscape('db', ...argv);
 
 /** A migrated (unseeded) Landscape database file, with `rows` illustrative probe rows. */
 async function landscapeDb(file: string, rows = 0): Promise<void> {

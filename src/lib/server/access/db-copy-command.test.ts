@@ -1,25 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseConfig } from '../db';
 import { engineHarness, postgresAvailable } from '../testing/engines';
-import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-kit';
-import { main } from './cli';
+import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE } from './cli-kit';
+import { runLandscape } from './cli-testing';
 import { parseDbArgs } from './db-command';
 
-async function landscape(...argv: string[]) {
-	const out = { stdout: '', stderr: '' };
-	const io: CliIo = {
-		stdout: (text) => void (out.stdout += text),
-		stderr: (text) => void (out.stderr += text),
-		readFile: () => {
-			throw new Error('db reads files itself');
-		},
-		writeFile: () => {
-			throw new Error('db writes files itself');
-		}
-	};
-	const code = await main(['db', ...argv], io);
-	return { code, ...out };
-}
+const landscape = (...argv: string[]) => runLandscape('db', ...argv);
 
 const where = (config: DatabaseConfig) =>
 	config.engine === 'sqlite' ? `sqlite:${config.file}` : config.url;

@@ -2,30 +2,13 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeDatabase, openDatabase, type DatabaseConfig } from '../db';
 import { migrations } from '../db/migrations';
 import { describeEachEngine } from '../testing/engines';
-import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-kit';
-import { main } from './cli';
+import { EXIT_OK, EXIT_USAGE } from './cli-kit';
 import { createDbCommand, parseDbArgs } from './db-command';
+import { cliRecorder, runLandscape } from './cli-testing';
 
-function recorder() {
-	const out = { stdout: '', stderr: '' };
-	const io: CliIo = {
-		stdout: (text) => void (out.stdout += text),
-		stderr: (text) => void (out.stderr += text),
-		readFile: () => {
-			throw new Error('db reads files itself');
-		},
-		writeFile: () => {
-			throw new Error('db writes files itself');
-		}
-	};
-	return { io, out };
-}
+const recorder = cliRecorder;
 
-async function landscape(...argv: string[]) {
-	const { io, out } = recorder();
-	const code = await main(['db', ...argv], io);
-	return { code, ...out };
-}
+const landscape = (...argv: string[]) => runLandscape('db', ...argv);
 
 const target = (config: DatabaseConfig) => (config.engine === 'sqlite' ? config.file : config.url);
 

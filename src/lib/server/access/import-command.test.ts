@@ -7,31 +7,19 @@ import { CLI_BUNDLE, ensureCliBuild } from '../../../../scripts/landscape.js';
 import type { DB } from '../db';
 import { DATABASE_HOOK_TIMEOUT, databaseState } from '../import/testing';
 import { describeEachEngine } from '../testing/engines';
-import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-kit';
+import { EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE } from './cli-kit';
 import {
 	MAX_PRINTED_ERRORS,
 	createImportCommand,
 	parseImportArgs,
 	runImport
 } from './import-command';
+import { cliRecorder } from './cli-testing';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const fixture = (name: string) => `tests/fixtures/import/${name}`;
 
-function recorder() {
-	const out = { stdout: '', stderr: '' };
-	const io: CliIo = {
-		stdout: (text) => void (out.stdout += text),
-		stderr: (text) => void (out.stderr += text),
-		readFile: () => {
-			throw new Error('the import reads bytes itself');
-		},
-		writeFile: () => {
-			throw new Error('the import writes no files');
-		}
-	};
-	return { io, out };
-}
+const recorder = cliRecorder;
 
 describe('parseImportArgs', () => {
 	it('reads the kind, the file and the flags in any order', () => {

@@ -5,28 +5,16 @@ import { databaseState } from '../import/testing';
 import { listCaseloads } from '../repositories/demand';
 import { listOrganisations } from '../repositories/organisations';
 import { freshDatabase } from '../testing/fresh-db';
-import { EXIT_INVALID_DATA, EXIT_OK, type CliIo } from './cli-kit';
+import { EXIT_INVALID_DATA, EXIT_OK } from './cli-kit';
 import { createImportCommand, runImport } from './import-command';
+import { cliRecorder } from './cli-testing';
 
 /** `landscape import caseload|organisations …`, run in process against a fresh seeded database. */
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const fixture = (kind: string, name: string) => `tests/fixtures/import/${kind}/${name}`;
 
-function recorder() {
-	const out = { stdout: '', stderr: '' };
-	const io: CliIo = {
-		stdout: (text) => void (out.stdout += text),
-		stderr: (text) => void (out.stderr += text),
-		readFile: () => {
-			throw new Error('the import reads bytes itself');
-		},
-		writeFile: () => {
-			throw new Error('the import writes no files');
-		}
-	};
-	return { io, out };
-}
+const recorder = cliRecorder;
 
 let db: DB;
 let command: ReturnType<typeof createImportCommand>;

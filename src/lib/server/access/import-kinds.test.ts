@@ -3,28 +3,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DB } from '../db';
 import { databaseState } from '../import/testing';
 import { freshDatabase } from '../testing/fresh-db';
-import { EXIT_INVALID_DATA, EXIT_OK, type CliIo } from './cli-kit';
+import { EXIT_INVALID_DATA, EXIT_OK } from './cli-kit';
 import { createImportCommand, runImport } from './import-command';
+import { cliRecorder } from './cli-testing';
 
 /** `landscape import` for the supply kinds other than the services template, run in process. */
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const fixture = (name: string) => `tests/fixtures/import/${name}`;
 
-function recorder() {
-	const out = { stdout: '', stderr: '' };
-	const io: CliIo = {
-		stdout: (text) => void (out.stdout += text),
-		stderr: (text) => void (out.stderr += text),
-		readFile: () => {
-			throw new Error('the import reads bytes itself');
-		},
-		writeFile: () => {
-			throw new Error('the import writes no files');
-		}
-	};
-	return { io, out };
-}
+const recorder = cliRecorder;
 
 interface KindCase {
 	kind: string;
