@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateServicesCsv } from '../../../../scripts/bench/services-csv.js';
 import { recordAudit } from '../auth/audit';
@@ -45,6 +46,20 @@ async function plannersDatabase(db: DB): Promise<{ scenarioId: string }> {
 	return { scenarioId: created.id };
 }
 
+/** Every index and constraint, with its definition. */
+async function schemaObjects(db: DB): Promise<string[]> {
+	const { rows } =
+		engineOf(db) === 'postgres'
+			? await sql<{ d: string }>`
+				select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) as d
+				from pg_constraint where connamespace = current_schema()::regnamespace
+				union all
+				select indexdef from pg_indexes where schemaname = current_schema()`.execute(db)
+			: await sql<{ d: string }>`
+				select coalesce(sql, name) as d from sqlite_master where type in ('index', 'trigger')`.execute(db);
+	return rows.map((r) => r.d).sort();
+}
+
 const directions: [Engine, Engine][] = [
 	['sqlite', 'postgres'],
 	['postgres', 'sqlite'],
@@ -87,6 +102,10 @@ for (const [from, to] of directions) {
 					.select(['version', 'row_count', 'is_current'])
 					.executeTakeFirstOrThrow();
 				expect(version).toEqual({ version: 1, row_count: 300, is_current: 1 });
+
+				// The target's schema ends as migrated: every index and constraint (PostgreSQL's were set
+				// aside for the load and put back).
+				expect(await schemaObjects(dst)).toEqual(await schemaObjects(await target.freshDatabase()));
 
 				// New rows get new keys (PostgreSQL's numbering restarted after the copied keys).
 				const again = await importServices(

@@ -80,8 +80,11 @@ export async function copyDatabase(
 	for (const table of order) keys.set(table, await primaryKeyOf(from, table));
 
 	const copied: CopiedTable[] = [];
-	await to.transaction().execute(async (write) =>
-		readSnapshot(from, async (read) => {
+	await to.transaction().execute(async (write) => {
+		// Loaded as pg_restore loads: rows first, then the indexes and foreign keys, each built once
+		// over the whole table (and checked, for the keys) rather than row by row.
+		const rebuild = await setAsideIndexesAndForeignKeys(write as unknown as AnyDb);
+		await readSnapshot(from, async (read) => {
 			for (const table of order) {
 				const columns = tables.get(table)!;
 				const digests: string[] = [];
@@ -94,8 +97,9 @@ export async function copyDatabase(
 				options.onTable?.(result);
 			}
 			await restartKeyNumbering(write as unknown as Transaction<never>, order, keys);
-		})
-	);
+		});
+		await rebuild();
+	});
 
 	// Verified against what the target holds once committed.
 	const mismatched: string[] = [];
@@ -214,6 +218,36 @@ async function primaryKeyOf(db: AnyDb, table: string): Promise<string[]> {
 	const { rows } = await sql<{ name: string; pk: number }>`
 		select name, pk from pragma_table_info(${table}) where pk > 0 order by pk`.execute(db);
 	return rows.map((r) => r.name);
+}
+
+/**
+ * On PostgreSQL, drop the target's foreign keys and its indexes other than primary keys and unique
+ * constraints (all still empty), and return what puts them back exactly as they were. SQLite: none.
+ */
+async function setAsideIndexesAndForeignKeys(db: AnyDb): Promise<() => Promise<void>> {
+	if (engineOf(db) !== 'postgres') return async () => {};
+	const { rows: keys } = await sql<{ table: string; name: string; definition: string }>`
+		select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as definition
+		from pg_constraint
+		where contype = 'f' and connamespace = current_schema()::regnamespace
+		order by conname`.execute(db);
+	const { rows: indexes } = await sql<{ name: string; definition: string }>`
+		select i.indexname as name, i.indexdef as definition
+		from pg_indexes i
+		where i.schemaname = current_schema()
+			and not exists (select 1 from pg_constraint c where c.conname = i.indexname
+				and c.connamespace = current_schema()::regnamespace)
+		order by i.indexname`.execute(db);
+	for (const k of keys)
+		await sql`alter table ${sql.raw(k.table)} drop constraint ${sql.ref(k.name)}`.execute(db);
+	for (const i of indexes) await sql`drop index ${sql.ref(i.name)}`.execute(db);
+	return async () => {
+		for (const i of indexes) await sql.raw(i.definition).execute(db);
+		for (const k of keys)
+			await sql`alter table ${sql.raw(k.table)} add constraint ${sql.ref(k.name)} ${sql.raw(k.definition)}`.execute(
+				db
+			);
+	};
 }
 
 /** Run `read` in a transaction that sees one moment of the source, whatever else writes to it. */
