@@ -21,7 +21,8 @@ export default defineConfig({
 	fullyParallel: true,
 	workers: 2,
 	retries: 0,
-	timeout: 30_000,
+	// Two workers on two cores, servers and Chromium beside them: a journey can take tens of seconds.
+	timeout: 60_000,
 	reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
 	use: {
 		baseURL: `http://127.0.0.1:${port}`,

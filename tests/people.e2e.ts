@@ -13,7 +13,8 @@ import {
 	type SharedServer
 } from './helpers/shared-server';
 
-test.describe.configure({ mode: 'serial' });
+// Each test signs in (scrypt at its chosen cost) once or more: slow on a loaded machine.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 const root = path.resolve(import.meta.dirname, '..');
 const SHOTS = path.join(root, 'screenshots');
