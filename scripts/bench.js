@@ -38,7 +38,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { E2SFCA_TARGETS, runE2sfcaBench } from './bench/access.js';
-import { COVERAGE_TARGET_MS, runCoverageBench } from './bench/coverage.js';
+import { COVERAGE_TARGET_MS, runCoverageBenchInChild } from './bench/coverage.js';
 import { DB_COPY_TARGET_MS, runDbCopyBench } from './bench/db-copy.js';
 import { IMPORT_TARGETS, runImportBench } from './bench/import.js';
 import { SCENARIO_TARGET_MS, runScenarioBench } from './bench/scenario.js';
@@ -665,7 +665,7 @@ async function main() {
 	// ---------------------------------------------------------------------------------------------
 	// 8. Coverage model: all PDUs × categories × subgroups from in-memory data.
 	try {
-		const r = await runCoverageBench({ log });
+		const r = await runCoverageBenchInChild();
 		json.coverage = r;
 		row(
 			`Coverage recompute, ${r.pdus} PDUs × 8 categories × ${r.subgroups} subgroups, median of ${r.runs}`,
