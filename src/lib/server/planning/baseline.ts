@@ -6,7 +6,12 @@ import type { Subgroup } from '$lib/domain/subgroups';
 import type { DB } from '../db';
 import { listCaseloads, listNeedShares } from '../repositories/demand';
 import { listPdus } from '../repositories/pdus';
-import { listServices, listSites, type ServiceRecord } from '../repositories/services';
+import {
+	listServices,
+	listSites,
+	type ServiceRecord,
+	type SiteRecord
+} from '../repositories/services';
 
 /**
  * A PDU as demand. Its caseload is an imported figure where a current caseload import covers it,
@@ -39,6 +44,8 @@ export interface Baseline {
 	needShares: Map<CrsCategory, number>;
 	needShareNotes: Map<CrsCategory, { measure: string; note: string }>;
 	services: (CoverageService & ServiceRecord)[];
+	/** every site of the versions read (probation offices, CFO hubs, service sites) */
+	sites: SiteRecord[];
 }
 
 /** A few baselines by version key: the current one, and those of scenarios pinned to older data. */
@@ -179,7 +186,8 @@ async function readBaseline(
 		}),
 		needShares: new Map(shares.map((s) => [s.category, s.share])),
 		needShareNotes: new Map(shares.map((s) => [s.category, { measure: s.measure, note: s.note }])),
-		services: services.map((s) => ({ ...s, sites: sitesOf.get(s.reference) ?? [] }))
+		services: services.map((s) => ({ ...s, sites: sitesOf.get(s.reference) ?? [] })),
+		sites
 	};
 	return baseline;
 }

@@ -1,29 +1,26 @@
 import type { GapBaseline } from '$lib/gap-view';
 import type { DB } from '../db';
-import { listSites } from '../repositories/services';
 import { loadBaseline, type Baseline } from './baseline';
 
 /**
  * The gap baseline of each baseline loadBaseline returned (it returns the same object until a
  * dataset version changes, so this follows its cache, and every instance reads the versions afresh).
  */
-const trimmed = new WeakMap<Baseline, Promise<GapBaseline>>();
+const trimmed = new WeakMap<Baseline, GapBaseline>();
 
 /** The baseline trimmed to what the gap views use, small enough to send to the browser. */
 export async function loadGapBaseline(db: DB): Promise<GapBaseline> {
 	const baseline = await loadBaseline(db);
 	let gapBaseline = trimmed.get(baseline);
 	if (!gapBaseline) {
-		gapBaseline = trim(db, baseline);
+		gapBaseline = trim(baseline);
 		trimmed.set(baseline, gapBaseline);
-		// A failed read is not remembered: the next request tries again.
-		gapBaseline.catch(() => trimmed.delete(baseline));
 	}
 	return gapBaseline;
 }
 
-async function trim(db: DB, baseline: Baseline): Promise<GapBaseline> {
-	const sites = await listSites(db, { versionIds: baseline.versionIds });
+function trim(baseline: Baseline): GapBaseline {
+	const { sites } = baseline;
 	const regions = new Map(baseline.pdus.map((p) => [p.regionCode, p.regionName]));
 	return {
 		datasetVersions: baseline.datasetVersions,
