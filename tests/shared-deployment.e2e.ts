@@ -19,7 +19,7 @@ test.describe.configure({ mode: 'serial' });
 
 const problem = await postgresProblem();
 if (problem) {
-	const message = `PostgreSQL is not reachable (${problem}): the shared-deployment tests are SKIPPED. Start it with \`sudo service postgresql start\`, or set LANDSCAPE_TEST_PG_URL.`;
+	const message = `${problem}: the shared-deployment tests are SKIPPED. Start it with \`sudo service postgresql start\`, or set LANDSCAPE_TEST_PG_URL.`;
 	if (process.env.CI === 'true') throw new Error(`${message} CI=true: that is a failure.`);
 	console.warn(`\n*** ${message}\n`);
 }

@@ -6,6 +6,7 @@
 // so it takes some of the CPU the servers could use: the figures are a floor.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { createPostgresDatabase, postgresProblem } from './postgres.js';
 import { percentile } from './stats.js';
 
 export const READ_API = {
@@ -149,10 +150,6 @@ export async function startInstances({ cwd, script, db, count = 1, env = {} }) {
 	return started;
 }
 
-/** The PostgreSQL server the tests use (see src/lib/server/testing/engines.ts), as its admin URL. */
-export const POSTGRES_ADMIN_URL =
-	process.env.LANDSCAPE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
 /**
  * Run `fn` with the URL of a new, empty PostgreSQL database, dropped afterwards (whatever happens).
  * Resolves with `{ skipped }` saying why when PostgreSQL cannot be reached.
@@ -162,28 +159,13 @@ export const POSTGRES_ADMIN_URL =
  * @returns {Promise<{ result: T } | { skipped: string }>}
  */
 export async function withPostgresDatabase(name, fn) {
-	if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a safe database name: ${name}`);
-	const { default: pg } = await import('pg');
-	const admin = new pg.Client({
-		connectionString: POSTGRES_ADMIN_URL,
-		connectionTimeoutMillis: 3000
-	});
+	const problem = await postgresProblem();
+	if (problem) return { skipped: problem };
+	const database = await createPostgresDatabase(name);
 	try {
-		await admin.connect();
-	} catch (caught) {
-		return {
-			skipped: `PostgreSQL at ${POSTGRES_ADMIN_URL} is not reachable (${caught instanceof Error ? caught.message : caught})`
-		};
-	}
-	try {
-		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-		await admin.query(`CREATE DATABASE ${name}`);
-		const url = new URL(POSTGRES_ADMIN_URL);
-		url.pathname = `/${name}`;
-		return { result: await fn(url.href) };
+		return { result: await fn(database.url) };
 	} finally {
-		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-		await admin.end();
+		await database.drop().catch(() => {});
 	}
 }
 

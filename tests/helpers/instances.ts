@@ -77,49 +77,7 @@ export async function stopInstance(instance: Instance | undefined): Promise<void
 	if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** The PostgreSQL server the engine tests use (src/lib/server/testing/engines.ts). */
-export const POSTGRES_ADMIN_URL =
-	process.env.LANDSCAPE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({
-		connectionString: POSTGRES_ADMIN_URL,
-		connectionTimeoutMillis: 3000
-	});
-	await client.connect();
-	try {
-		return await run(client);
-	} finally {
-		await client.end();
-	}
-}
-
-/** Why PostgreSQL cannot be used, or undefined when it can. */
-export async function postgresProblem(): Promise<string | undefined> {
-	try {
-		await admin((c) => c.query('select 1'));
-		return undefined;
-	} catch (caught) {
-		return caught instanceof Error ? caught.message : String(caught);
-	}
-}
-
-/** A new empty PostgreSQL database: its URL, and `drop` to remove it. */
-export async function createPostgresDatabase(
-	name: string
-): Promise<{ url: string; drop(): Promise<void> }> {
-	if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a safe database name: ${name}`);
-	await admin(async (c) => {
-		await c.query(`drop database if exists ${name} with (force)`);
-		await c.query(`create database ${name}`);
-	});
-	const url = new URL(POSTGRES_ADMIN_URL);
-	url.pathname = `/${name}`;
-	return {
-		url: url.href,
-		drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {})
-	};
-}
+export { createPostgresDatabase, postgresProblem } from '../../scripts/bench/postgres.js';
 
 /** Run one query on a database (a URL) and return its rows. */
 export async function queryPostgres<T>(
