@@ -1,8 +1,19 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+	Kysely,
+	PostgresDialect,
+	sql,
+	type PostgresPool,
+	type PostgresPoolClient,
+	type Transaction
+} from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { checkReadiness } from '../health';
 import { engineOf } from './engine';
-import { migrateToLatest, type DB } from './index';
+import { migrateToLatest, postgresPoolOf, sqliteConnectionOf, type DB } from './index';
 
 /**
  * `landscape db copy --from A --to B`: every row of every table of one Landscape database into a new,
@@ -10,8 +21,12 @@ import { migrateToLatest, type DB } from './index';
  * or back): data, dataset versions, scenarios and their versions, people, sessions and the audit
  * log. The target is migrated first and must hold nothing; the copy is one transaction on it, so
  * it is all or nothing; the source is read in one transaction too, so a running app's writes never
- * give a half-old copy. Then it is verified: each table's row count and a checksum of its rows,
- * taken of what was read from the source and of what the target holds after the commit, must agree.
+ * give a half-old copy. Before that transaction commits, the copy is verified: each table's row
+ * count and a checksum of its rows, taken of what was read from the source and of what the target
+ * then holds, must agree, else nothing is kept.
+ *
+ * Into PostgreSQL the rows go by COPY (what pg_restore does); the target's checksums are computed by
+ * PostgreSQL itself, one aggregate query a table, so nothing is read back into Node.
  */
 
 export class CopyError extends Error {
@@ -21,7 +36,10 @@ export class CopyError extends Error {
 export interface CopiedTable {
 	table: string;
 	rows: number;
-	/** sha256 of the sorted row digests: independent of row order, which the engines may differ on */
+	/**
+	 * The sum (per 32-bit lane, modulo 2^32) of the md5 digests of the rows' canonical text: see
+	 * `canonicalRow`. A sum does not depend on row order, which the engines may differ on.
+	 */
 	checksum: string;
 }
 
@@ -39,6 +57,14 @@ export interface CopyOptions {
 
 type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
 type Row = Record<string, unknown>;
+
+/** What a column holds, as far as copying and checksums go: both engines store each the same way. */
+type Kind = 'integer' | 'float' | 'text';
+
+interface Column {
+	name: string;
+	kind: Kind;
+}
 
 /** Bound parameters one INSERT may carry: within SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_PARAMETERS = 30_000;
@@ -80,72 +106,110 @@ export async function copyDatabase(
 	for (const table of order) keys.set(table, await primaryKeyOf(from, table));
 
 	const copied: CopiedTable[] = [];
-	await to.transaction().execute(async (write) => {
+	await inTargetTransaction(target, async (write, load) => {
 		// Loaded as pg_restore loads: rows first, then the indexes and foreign keys, each built once
 		// over the whole table (and checked, for the keys) rather than row by row.
-		const rebuild = await setAsideIndexesAndForeignKeys(write as unknown as AnyDb);
+		const rebuild = await setAsideIndexesAndForeignKeys(write);
 		await readSnapshot(from, async (read) => {
 			for (const table of order) {
 				const columns = tables.get(table)!;
-				const digests: string[] = [];
-				for await (const page of pages(read, table, columns, keys.get(table)!, pageRows)) {
-					for (const row of page) digests.push(rowDigest(row, columns));
-					await insertRows(write, table, columns, page);
-				}
-				const result = { table, rows: digests.length, checksum: checksumOf(digests) };
+				const checksum = new TableChecksum(columns);
+				const rows = tableRows(source, read, table, columns, keys.get(table)!, pageRows);
+				await load(table, columns, checksum.tap(rows));
+				const result = { table, rows: checksum.rows, checksum: checksum.value() };
 				copied.push(result);
 				options.onTable?.(result);
 			}
-			await restartKeyNumbering(write as unknown as Transaction<never>, order, keys);
+			await restartKeyNumbering(write, order, keys);
 		});
 		await rebuild();
+		// Verified in the same transaction, so a copy that does not match is never committed.
+		await verify(target, write, copied, { tables, keys, pageRows });
 	});
+	return { tables: copied, rows: copied.reduce((n, t) => n + t.rows, 0) };
+}
 
-	// Verified against what the target holds once committed.
+/** Throws CopyError naming each table whose rows in the target differ from those read. */
+async function verify(
+	target: DB,
+	write: AnyDb,
+	copied: CopiedTable[],
+	{
+		tables,
+		keys,
+		pageRows
+	}: { tables: Map<string, Column[]>; keys: Map<string, string[]>; pageRows: number }
+) {
 	const mismatched: string[] = [];
 	for (const expected of copied) {
-		const columns = tables.get(expected.table)!;
-		const digests: string[] = [];
-		for await (const page of pages(
-			to,
-			expected.table,
-			columns,
-			keys.get(expected.table)!,
-			pageRows
-		))
-			for (const row of page) digests.push(rowDigest(row, columns));
-		const actual = checksumOf(digests);
-		if (digests.length !== expected.rows || actual !== expected.checksum)
+		const { table } = expected;
+		const columns = tables.get(table)!;
+		const actual = await targetChecksum(target, write, table, columns, keys.get(table)!, pageRows);
+		if (actual.rows !== expected.rows || actual.checksum !== expected.checksum)
 			mismatched.push(
-				`${expected.table} (${expected.rows} rows read, ${digests.length} in the target${actual === expected.checksum ? '' : ', checksums differ'})`
+				`${expected.table} (${expected.rows} rows read, ${actual.rows} in the target${actual.checksum === expected.checksum ? '' : ', checksums differ'})`
 			);
 	}
 	if (mismatched.length)
 		throw new CopyError(
-			`The copy does not match its source: ${mismatched.join('; ')}. Drop the target database and copy again`
+			`The copy does not match its source: ${mismatched.join('; ')}. Nothing was kept: the target is as empty as before`
 		);
-	return { tables: copied, rows: copied.reduce((n, t) => n + t.rows, 0) };
 }
 
-/** Table name → column names (sorted), leaving out kysely's migration bookkeeping. */
-async function tablesOf(db: AnyDb): Promise<Map<string, string[]>> {
-	const tables = await db.introspection.getTables();
-	return new Map(
-		tables
-			.filter((t) => !t.isView && !t.name.startsWith('kysely_'))
-			.map((t) => [t.name, t.columns.map((c) => c.name).sort()] as const)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-	);
+/** Table name → its columns (sorted by name), leaving out kysely's migration bookkeeping. */
+async function tablesOf(db: AnyDb): Promise<Map<string, Column[]>> {
+	const engine = engineOf(db);
+	const tables = (await db.introspection.getTables())
+		.filter((t) => !t.isView && !t.name.startsWith('kysely_'))
+		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	const columns = new Map<string, Column[]>();
+	for (const t of tables) {
+		const sorted = t.columns.map((c) => c.name).sort();
+		columns.set(
+			t.name,
+			sorted.map((name) => {
+				const type = t.columns.find((c) => c.name === name)!.dataType;
+				const kind = kindOf(engine, type);
+				if (!kind)
+					throw new CopyError(
+						`${t.name}.${name} has type ${type}, which db copy does not know how to copy`
+					);
+				return { name, kind };
+			})
+		);
+	}
+	return columns;
 }
 
-function schemaDifferences(a: Map<string, string[]>, b: Map<string, string[]>): string[] {
+/** PostgreSQL's type names as kysely gives them; SQLite by its type affinity rules. */
+const POSTGRES_KINDS: Record<string, Kind> = {
+	int2: 'integer',
+	int4: 'integer',
+	int8: 'integer',
+	float4: 'float',
+	float8: 'float',
+	text: 'text',
+	varchar: 'text'
+};
+
+function kindOf(engine: 'sqlite' | 'postgres', type: string): Kind | undefined {
+	if (engine === 'postgres') return POSTGRES_KINDS[type];
+	const t = type.toLowerCase();
+	if (t.includes('int')) return 'integer';
+	if (/char|clob|text/.test(t)) return 'text';
+	if (/real|floa|doub/.test(t)) return 'float';
+	return undefined;
+}
+
+function schemaDifferences(a: Map<string, Column[]>, b: Map<string, Column[]>): string[] {
 	const problems: string[] = [];
+	const describe = (columns: Column[]) => columns.map((c) => `${c.name} ${c.kind}`).join(', ');
 	for (const [table, columns] of a) {
 		const other = b.get(table);
 		if (!other) problems.push(`${table} is only in the source`);
-		else if (columns.join() !== other.join())
+		else if (describe(columns) !== describe(other))
 			problems.push(
-				`${table} has columns ${columns.join(', ')} in the source but ${other.join(', ')} in the target`
+				`${table} has columns ${describe(columns)} in the source but ${describe(other)} in the target`
 			);
 	}
 	for (const table of b.keys()) if (!a.has(table)) problems.push(`${table} is only in the target`);
@@ -259,6 +323,99 @@ async function readSnapshot(db: AnyDb, read: (trx: Transaction<never>) => Promis
 	await transaction.execute((trx) => read(trx as unknown as Transaction<never>));
 }
 
+/** Rows in batches, each row its values in the order of the table's (sorted) columns. */
+type Batches = AsyncIterable<unknown[][]>;
+
+type Load = (table: string, columns: Column[], rows: Batches) => Promise<void>;
+
+/**
+ * Run `copy` in one transaction on the target, with the way to load a table's rows into it: COPY on
+ * PostgreSQL, which needs the pg connection itself, so the transaction runs on one connection held
+ * from the pool for it; batched INSERTs otherwise.
+ */
+async function inTargetTransaction(target: DB, copy: (write: AnyDb, load: Load) => Promise<void>) {
+	const pool = postgresPoolOf(target);
+	if (!pool) {
+		await (target as unknown as AnyDb)
+			.transaction()
+			.execute((trx) => copy(trx, (table, columns, rows) => insertAll(trx, table, columns, rows)));
+		return;
+	}
+	const client = await pool.connect();
+	const onClient = new Kysely<Record<string, Record<string, unknown>>>({
+		dialect: new PostgresDialect({ pool: heldConnection(client) })
+	});
+	let failure: Error | undefined;
+	try {
+		await onClient
+			.transaction()
+			.execute((trx) =>
+				copy(trx, (table, columns, rows) => copyInto(client, table, columns, rows))
+			);
+	} catch (caught) {
+		failure = caught instanceof Error ? caught : new Error(String(caught));
+		throw caught;
+	} finally {
+		await onClient.destroy();
+		// A connection a COPY failed on is closed rather than handed back to the pool.
+		client.release(failure);
+	}
+}
+
+/** A "pool" that always hands kysely the one connection already checked out, and never releases it. */
+function heldConnection(client: pg.PoolClient): PostgresPool {
+	const held: PostgresPoolClient = {
+		query: client.query.bind(client) as PostgresPoolClient['query'],
+		release: () => {}
+	};
+	return { connect: async () => held, end: async () => {} };
+}
+
+/**
+ * A table's rows (of `db`, read through `via`, a transaction on it). From SQLite straight from
+ * better-sqlite3, as arrays and integers as bigints: kysely's row objects cost more than the rest of
+ * the copy, and better-sqlite3 would round integers beyond 2^53 to the nearest number. (The query
+ * runs on the connection's open transaction, so it sees the same snapshot.)
+ */
+async function* tableRows(
+	db: DB,
+	via: AnyDb | Transaction<never>,
+	table: string,
+	columns: Column[],
+	key: string[],
+	pageRows: number
+): Batches {
+	const sqlite = sqliteConnectionOf(db);
+	if (sqlite) {
+		const names = columns.map((c) => quoted(c.name)).join(', ');
+		const statement = sqlite.prepare(`select ${names} from ${quoted(table)}`);
+		yield* batches(
+			statement.raw(true).safeIntegers(true).iterate() as Iterable<unknown[]>,
+			pageRows
+		);
+		return;
+	}
+	const names = columns.map((c) => c.name);
+	for await (const page of pages(via, table, names, key, pageRows))
+		yield page.map((row) => names.map((name) => row[name]));
+}
+
+function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+	let batch: T[] = [];
+	for (const item of items) {
+		batch.push(item);
+		if (batch.length === size) {
+			yield batch;
+			batch = [];
+		}
+	}
+	if (batch.length > 0) yield batch;
+}
+
+function quoted(name: string): string {
+	return `"${name.replaceAll('"', '""')}"`;
+}
+
 /**
  * A table's rows a page at a time: after the last key read when it has a primary key (any size of
  * table), else ordered by every column with an offset (small tables of facts).
@@ -301,37 +458,64 @@ async function* pages(
 	}
 }
 
-async function insertRows(
-	write: AnyDb | Transaction<never>,
-	table: string,
-	columns: string[],
-	rows: Row[]
-) {
-	const db = write as unknown as AnyDb;
-	if (engineOf(db) === 'postgres') {
-		// One parameter a page: PostgreSQL reads the rows out of JSON itself, far faster than it parses
-		// an INSERT with tens of thousands of bound values (which kysely would first have to build).
-		const list = sql.join(columns.map((c) => sql.ref(c)));
-		const json = JSON.stringify(rows.map((r) => pick(r, columns)));
-		await sql`insert into ${sql.table(table)} (${list})
-			select ${list} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`.execute(db);
-		return;
+/**
+ * COPY a table's rows into PostgreSQL in COPY's text format, as pg_restore does: far cheaper for
+ * both sides than INSERTs, which PostgreSQL parses and plans batch by batch.
+ */
+async function copyInto(client: pg.PoolClient, table: string, columns: Column[], rows: Batches) {
+	const list = columns.map((c) => quoted(c.name)).join(', ');
+	await pipeline(
+		Readable.from(copyText(rows, columns)),
+		client.query(copyFrom(`copy ${quoted(table)} (${list}) from stdin`))
+	);
+}
+
+async function* copyText(rows: Batches, columns: Column[]): AsyncGenerator<string> {
+	for await (const batch of rows) {
+		let text = '';
+		for (const row of batch) {
+			for (let i = 0; i < columns.length; i++)
+				text += (i === 0 ? '' : '\t') + copyValue(row[i], columns[i]!.kind);
+			text += '\n';
+		}
+		yield text;
 	}
+}
+
+const COPY_ESCAPES: Record<string, string> = {
+	'\\': '\\\\',
+	'\n': '\\n',
+	'\r': '\\r',
+	'\t': '\\t'
+};
+
+/**
+ * A value as COPY's text format reads it: `\N` for null; a float as JavaScript writes it, the
+ * shortest text that reads back as the same number (and -0 kept); text with its backslashes, tabs
+ * and line breaks escaped.
+ */
+function copyValue(value: unknown, kind: Kind): string {
+	if (value === null || value === undefined) return '\\N';
+	if (kind === 'text') {
+		const text = String(value);
+		return /[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!) : text;
+	}
+	if (kind === 'float' && Object.is(value, -0)) return '-0';
+	return String(value);
+}
+
+async function insertAll(write: AnyDb, table: string, columns: Column[], rows: Batches) {
 	const per = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-	for (let i = 0; i < rows.length; i += per)
-		await db
-			.insertInto(table)
-			.values(rows.slice(i, i + per).map((r) => pick(r, columns)))
-			.execute();
-}
-
-function pick(row: Row, columns: string[]): Row {
-	return Object.fromEntries(columns.map((c) => [c, portable(row[c])]));
-}
-
-/** Values as both engines store them: Buffers stay bytes, big integers become numbers. */
-function portable(value: unknown): unknown {
-	return typeof value === 'bigint' ? Number(value) : value;
+	for await (const batch of rows)
+		for (let i = 0; i < batch.length; i += per)
+			await write
+				.insertInto(table)
+				.values(
+					batch
+						.slice(i, i + per)
+						.map((row) => Object.fromEntries(columns.map((c, j) => [c.name, row[j]])))
+				)
+				.execute();
 }
 
 /**
@@ -339,12 +523,7 @@ function portable(value: unknown): unknown {
  * move: restart each after the highest key copied, so the next new row gets a new number. (SQLite
  * moves its own `sqlite_sequence` as rows are inserted.)
  */
-async function restartKeyNumbering(
-	write: Transaction<never>,
-	tables: string[],
-	keys: Map<string, string[]>
-) {
-	const db = write as unknown as AnyDb;
+async function restartKeyNumbering(db: AnyDb, tables: string[], keys: Map<string, string[]>) {
 	if (engineOf(db) !== 'postgres') return;
 	for (const table of tables) {
 		const key = keys.get(table)!;
@@ -360,19 +539,102 @@ async function restartKeyNumbering(
 	}
 }
 
-/** A row's digest: its values by column name, numbers as numbers, so both engines agree. */
-function rowDigest(row: Row, columns: string[]): string {
-	const values = columns.map((c) => {
-		const v = row[c];
-		if (typeof v === 'bigint') return Number(v);
-		if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('base64') };
-		return v ?? null;
-	});
-	return crypto.createHash('sha1').update(JSON.stringify(values)).digest('base64');
+/** The checksum of a table's rows (see CopiedTable), taken as they pass. */
+class TableChecksum {
+	rows = 0;
+	/** Uint32: each addition wraps modulo 2^32, as PostgreSQL's sum is taken (`targetChecksum`). */
+	readonly #lanes = new Uint32Array(4);
+
+	constructor(private readonly columns: Column[]) {}
+
+	add(row: unknown[]) {
+		const digest = crypto.createHash('md5').update(canonicalRow(row, this.columns)).digest();
+		for (let i = 0; i < 4; i++) this.#lanes[i]! += digest.readUInt32BE(i * 4);
+		this.rows++;
+	}
+
+	/** The same batches, each row added to the checksum on the way. */
+	async *tap(rows: Batches): Batches {
+		for await (const batch of rows) {
+			for (const row of batch) this.add(row);
+			yield batch;
+		}
+	}
+
+	value(): string {
+		return lanesHex([...this.#lanes]);
+	}
 }
 
-function checksumOf(digests: string[]): string {
-	const hash = crypto.createHash('sha256');
-	for (const d of [...digests].sort()) hash.update(d);
-	return hash.digest('hex');
+function lanesHex(lanes: number[]): string {
+	return lanes.map((n) => n.toString(16).padStart(8, '0')).join('');
+}
+
+const FLOAT_BYTES = Buffer.alloc(8);
+
+/**
+ * A row as text that both engines write alike (PostgreSQL through `canonicalRowSql`): each value in
+ * column order, followed by `;`: `N` for null, an integer in decimal, a float as the hex of its 8
+ * bytes (exact, where decimal text differs between the engines: 1e+20 or 100000000000000000000),
+ * text after its length in UTF-8 bytes and a colon (so no text can pass for two values).
+ */
+function canonicalRow(row: unknown[], columns: Column[]): string {
+	let text = '';
+	for (let i = 0; i < columns.length; i++) {
+		const value = row[i];
+		if (value === null || value === undefined) text += 'N;';
+		else if (columns[i]!.kind === 'integer') text += `${value as number | bigint};`;
+		else if (columns[i]!.kind === 'float') {
+			FLOAT_BYTES.writeDoubleBE(Number(value));
+			text += `${FLOAT_BYTES.toString('hex')};`;
+		} else {
+			const s = String(value);
+			text += `${Buffer.byteLength(s)}:${s};`;
+		}
+	}
+	return text;
+}
+
+/** `canonicalRow` in PostgreSQL's SQL, for a row of the table being queried. */
+function canonicalRowSql(columns: Column[]) {
+	return sql.join(
+		columns.map((c) => {
+			const value = sql.ref(c.name);
+			if (c.kind === 'integer') return sql`coalesce(${value}::text || ';', 'N;')`;
+			if (c.kind === 'float')
+				return sql`coalesce(encode(float8send(${value}::float8), 'hex') || ';', 'N;')`;
+			return sql`coalesce(octet_length(${value})::text || ':' || ${value} || ';', 'N;')`;
+		}),
+		sql` || `
+	);
+}
+
+/**
+ * What the target holds of a table, counted and checksummed as `TableChecksum` does: by one query
+ * on PostgreSQL, which sums the rows' digests itself; SQLite's rows are read back (cheaply: it is
+ * in this process).
+ */
+async function targetChecksum(
+	target: DB,
+	write: AnyDb,
+	table: string,
+	columns: Column[],
+	key: string[],
+	pageRows: number
+): Promise<{ rows: number; checksum: string }> {
+	if (engineOf(write) === 'postgres') {
+		const lane = (i: number) =>
+			sql<number>`coalesce(sum(('x' || substr(h, ${sql.lit(i * 8 + 1)}, 8))::bit(32)::bigint) % 4294967296, 0)`;
+		const { rows } = await sql<{ n: number; l0: number; l1: number; l2: number; l3: number }>`
+			select count(*) as n, ${lane(0)} as l0, ${lane(1)} as l1, ${lane(2)} as l2, ${lane(3)} as l3
+			from (select md5(${canonicalRowSql(columns)}) as h from ${sql.table(table)}) as digests`.execute(
+			write
+		);
+		const r = rows[0]!;
+		return { rows: Number(r.n), checksum: lanesHex([r.l0, r.l1, r.l2, r.l3].map(Number)) };
+	}
+	const checksum = new TableChecksum(columns);
+	for await (const batch of tableRows(target, write, table, columns, key, pageRows))
+		for (const row of batch) checksum.add(row);
+	return { rows: checksum.rows, checksum: checksum.value() };
 }
