@@ -18,12 +18,26 @@ const root = path.resolve(import.meta.dirname, '../../../..');
 describe('parseUsersArgs', () => {
 	it('reads the action and its flags', () => {
 		expect(
-			parseUsersArgs(['add', '--email', 'a@example.org', '--role=partner', '--regions', 'N54,N07'])
+			parseUsersArgs([
+				'add',
+				'--email',
+				'a@example.org',
+				'--role=partner',
+				'--regions',
+				'N54,N07',
+				'--organisation',
+				'Durham PCC'
+			])
 		).toEqual({
 			help: false,
 			args: {
 				action: 'add',
-				values: { email: 'a@example.org', role: 'partner', regions: 'N54,N07' }
+				values: {
+					email: 'a@example.org',
+					role: 'partner',
+					regions: 'N54,N07',
+					organisation: 'Durham PCC'
+				}
 			}
 		});
 		expect(parseUsersArgs(['list']).args).toEqual({ action: 'list', values: {} });
@@ -47,6 +61,24 @@ describe('parseUsersArgs', () => {
 			/an admin works in every region: leave out --regions/
 		],
 		[['deactivate', '--email', 'a@example.org', '--role', 'admin'], /--role is not for deactivate/],
+		[
+			['add', '--email', 'a@example.org', '--role', 'partner', '--regions', 'N54'],
+			/a partner speaks for an organisation: add --organisation, e\.g\. --organisation "Northumbria PCC"/
+		],
+		[
+			[
+				'add',
+				'--email',
+				'a@example.org',
+				'--role',
+				'viewer',
+				'--regions',
+				'N54',
+				'--organisation',
+				'X'
+			],
+			/only a partner speaks for an organisation: leave out --organisation for a viewer/
+		],
 		[['list', '--emial', 'x'], /unknown flag --emial/],
 		[['add', '--email'], /--email needs a value/],
 		[['add', 'a@example.org'], /unexpected argument 'a@example.org'/]
@@ -187,8 +219,24 @@ describe('landscape users (in process)', () => {
 				'N07,N54'
 			)
 		).toMatchObject({
+			code: EXIT_INVALID_DATA,
+			stderr: expect.stringMatching(/^A partner needs an organisation/)
+		});
+		expect(
+			await users(
+				'set-role',
+				'--email',
+				'c@example.org',
+				'--role',
+				'partner',
+				'--regions',
+				'N07,N54',
+				'--organisation',
+				'Durham PCC'
+			)
+		).toMatchObject({
 			code: EXIT_OK,
-			stdout: 'c@example.org: partner, N07, N54 (was commissioner, N54)\n'
+			stdout: 'c@example.org: partner for Durham PCC, N07, N54 (was commissioner, N54)\n'
 		});
 		expect(
 			await users('set-role', '--email', 'nobody@example.org', '--role', 'admin')
@@ -220,10 +268,12 @@ describe('landscape users (in process)', () => {
 		expect(await verifyPassword(oneTime!, (await findPasswordHash(db, account!.id))!)).toBe(true);
 		const list = await users('list');
 		expect(list.stdout.split('\n')[0]).toMatch(
-			/^email\s+role\s+regions\s+status\s+last sign-in \(UTC\)$/
+			/^email\s+role\s+organisation\s+regions\s+status\s+last sign-in \(UTC\)$/
 		);
 		expect(list.stdout).toMatch(/admin@example\.org\s+admin\s+all\s+active\s+never/);
-		expect(list.stdout).toMatch(/c@example\.org\s+partner\s+N07,N54\s+one-time password\s+never/);
+		expect(list.stdout).toMatch(
+			/c@example\.org\s+partner\s+Durham PCC\s+N07,N54\s+one-time password\s+never/
+		);
 		const actions = (await listAudit(db, { action: 'user' })).entries
 			.map((e) => e.action)
 			.reverse();

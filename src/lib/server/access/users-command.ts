@@ -36,6 +36,12 @@ const FLAGS = [
 		description: 'add, set-role: region codes, comma-separated (e.g. N54,N07); not for admins'
 	},
 	{
+		name: 'organisation',
+		value: 'NAME',
+		description:
+			'add, set-role: partners only, the organisation they speak for, as their co-commissioning contributions name it (e.g. "Northumbria PCC")'
+	},
+	{
 		name: 'password',
 		value: 'PASSWORD',
 		description:
@@ -45,9 +51,9 @@ const FLAGS = [
 type Flag = (typeof FLAGS)[number]['name'];
 
 const SYNOPSES: Record<Action, string> = {
-	add: 'users add --email E --role R [--regions N54,N07] [--password P]',
+	add: 'users add --email E --role R [--regions N54,N07] [--organisation NAME] [--password P]',
 	list: 'users list',
-	'set-role': 'users set-role --email E --role R [--regions N54,N07]',
+	'set-role': 'users set-role --email E --role R [--regions N54,N07] [--organisation NAME]',
 	deactivate: 'users deactivate --email E',
 	reactivate: 'users reactivate --email E',
 	'reset-password': 'users reset-password --email E [--password P]'
@@ -55,9 +61,15 @@ const SYNOPSES: Record<Action, string> = {
 
 /** Flags each action takes, and must have. */
 const TAKES: Record<Action, { allowed: Flag[]; required: Flag[] }> = {
-	add: { allowed: ['email', 'role', 'regions', 'password'], required: ['email', 'role'] },
+	add: {
+		allowed: ['email', 'role', 'regions', 'organisation', 'password'],
+		required: ['email', 'role']
+	},
 	list: { allowed: [], required: [] },
-	'set-role': { allowed: ['email', 'role', 'regions'], required: ['email', 'role'] },
+	'set-role': {
+		allowed: ['email', 'role', 'regions', 'organisation'],
+		required: ['email', 'role']
+	},
 	deactivate: { allowed: ['email'], required: ['email'] },
 	reactivate: { allowed: ['email'], required: ['email'] },
 	'reset-password': { allowed: ['email', 'password'], required: ['email'] }
@@ -131,6 +143,14 @@ export function parseUsersArgs(argv: readonly string[]): { help: boolean; args?:
 			`unknown role '${values.role}'.${guess ? ` Did you mean '${guess}'?` : ''} One of: ${ROLES.join(', ')}`
 		);
 	}
+	if (values.role !== undefined && values.role !== 'partner' && values.organisation !== undefined)
+		throw new UsageError(
+			`only a partner speaks for an organisation: leave out --organisation for a ${values.role}`
+		);
+	if (act === 'add' && values.role === 'partner' && values.organisation === undefined)
+		throw new UsageError(
+			'a partner speaks for an organisation: add --organisation, e.g. --organisation "Northumbria PCC"'
+		);
 	if (values.role === 'admin' && values.regions !== undefined)
 		throw new UsageError('an admin works in every region: leave out --regions');
 	if (values.role !== undefined && values.role !== 'admin' && values.regions === undefined)
@@ -212,7 +232,8 @@ const cliActor = () => {
 
 function describe(a: Account): string {
 	const regions = a.role === 'admin' ? 'all regions' : a.regions.join(', ');
-	return `${a.email}: ${a.role}, ${regions}${a.active ? '' : ', deactivated'}`;
+	const organisation = a.organisation ? ` for ${a.organisation}` : '';
+	return `${a.email}: ${a.role}${organisation}, ${regions}${a.active ? '' : ', deactivated'}`;
 }
 
 async function mustFind(db: DB, email: string): Promise<Account> {
@@ -232,10 +253,11 @@ async function run(db: DB, { action, values }: UsersArgs, io: CliIo, readPasswor
 			const accounts = await listAccounts(db);
 			if (!accounts.length) return print(['no accounts yet']);
 			const rows = [
-				['email', 'role', 'regions', 'status', 'last sign-in (UTC)'],
+				['email', 'role', 'organisation', 'regions', 'status', 'last sign-in (UTC)'],
 				...accounts.map((a) => [
 					a.email,
 					a.role,
+					a.organisation ?? '',
 					a.role === 'admin' ? 'all' : a.regions.join(','),
 					!a.active ? 'deactivated' : a.mustChangePassword ? 'one-time password' : 'active',
 					a.lastSignInAt ? a.lastSignInAt.slice(0, 16).replace('T', ' ') : 'never'
@@ -260,6 +282,7 @@ async function run(db: DB, { action, values }: UsersArgs, io: CliIo, readPasswor
 					email,
 					role: values.role as Role,
 					regions: values.regions ?? [],
+					organisation: values.organisation ?? null,
 					password,
 					mustChangePassword: false
 				},
@@ -274,7 +297,8 @@ async function run(db: DB, { action, values }: UsersArgs, io: CliIo, readPasswor
 				account.id,
 				values.role as Role,
 				values.regions ?? [],
-				by
+				by,
+				values.organisation
 			);
 			return print([
 				`${describe(changed)} (was ${account.role}${account.role === 'admin' ? '' : `, ${account.regions.join(', ')}`})`

@@ -8,6 +8,7 @@ import { json } from '@sveltejs/kit';
 
 const ERROR_TITLES = {
 	400: 'Bad request',
+	403: 'Forbidden',
 	404: 'Not found',
 	405: 'Method not allowed',
 	409: 'Conflict',

@@ -161,13 +161,23 @@ describe('saved scenarios', () => {
 		expect(list.body.scenarios.map((s: { id: string }) => s.id)).toContain(id);
 
 		const saved = await read(
-			putScenario(db, id, put({ name: 'Durham v2', baseVersion: 1, ...DURHAM }), 'jo')
+			putScenario(
+				db,
+				id,
+				put({ name: 'Durham v2', baseVersion: 1, ...DURHAM }),
+				person('admin', 'all', 'jo')
+			)
 		);
 		expect(saved.status).toBe(200);
 		expect(saved.body).toMatchObject({ version: 2, savedBy: 'jo', name: 'Durham v2' });
 
 		const stale = await read(
-			putScenario(db, id, put({ name: 'Mine', baseVersion: 1, ...DURHAM }), 'sam')
+			putScenario(
+				db,
+				id,
+				put({ name: 'Mine', baseVersion: 1, ...DURHAM }),
+				person('admin', 'all', 'sam')
+			)
 		);
 		expect(stale.status).toBe(409);
 		expect(stale.body.detail).toMatch(/based on version 1, but jo saved version 2/);
@@ -188,7 +198,12 @@ describe('saved scenarios', () => {
 		const answers = await Promise.all(
 			Array.from({ length: 50 }, (_, i) =>
 				read(
-					putScenario(db, id, put({ name: `Save ${i}`, baseVersion: 1, ...DURHAM }), `user ${i}`)
+					putScenario(
+						db,
+						id,
+						put({ name: `Save ${i}`, baseVersion: 1, ...DURHAM }),
+						person('admin', 'all', `user ${i}`)
+					)
 				)
 			)
 		);
@@ -208,8 +223,16 @@ describe('saved scenarios', () => {
 		const bad = await read(getScenario(db, created.body.id, new URLSearchParams('version=x')));
 		expect(bad.status).toBe(400);
 		expect(
-			(await read(putScenario(db, 'nope', put({ name: 'X', baseVersion: 1, changes: [] }), 'sam')))
-				.status
+			(
+				await read(
+					putScenario(
+						db,
+						'nope',
+						put({ name: 'X', baseVersion: 1, changes: [] }),
+						person('admin', 'all', 'sam')
+					)
+				)
+			).status
 		).toBe(404);
 	});
 
@@ -282,5 +305,106 @@ describe('PUT /api/v1/scenarios/{id}/visibility', () => {
 			404
 		);
 		expect((await change('nope', owner, { visibility: 'shared', from: 'draft' })).status).toBe(404);
+	});
+});
+
+describe('PUT /api/v1/scenarios/{id} by a partner on someone else’s co-commissioning scenario', () => {
+	const durhamPcc = person('partner', ['N54'], 'durham@example.org', 'Durham PCC');
+	const contribution = (name: string, annualGbp: number) => ({
+		name,
+		kind: 'pcc',
+		annualGbp,
+		category: 'Accommodation',
+		area: { pccArea: 'durham' }
+	});
+	const shared = async (partners: unknown[]) => {
+		const s = await createScenario(
+			db,
+			{
+				name: 'North East co-commissioning',
+				description: '',
+				body: { changes: [{ type: 'co-commission', id: 'pccs', partners }], assumptions: {} },
+				datasetVersions: {}
+			},
+			{ owner: 'ne@example.org', regionCode: 'N54' }
+		);
+		await db
+			.updateTable('scenarios')
+			.set({ visibility: 'shared' })
+			.where('id', '=', s.id)
+			.execute();
+		return s.id;
+	};
+	const save = (id: string, partners: unknown[], over: object = {}) =>
+		read(
+			putScenario(
+				db,
+				id,
+				put({
+					name: 'North East co-commissioning',
+					baseVersion: 1,
+					changes: [{ type: 'co-commission', id: 'pccs', partners }],
+					...over
+				}),
+				durhamPcc
+			)
+		);
+
+	it('saves a change to their own organisation’s contribution, and nothing else', async () => {
+		const id = await shared([
+			contribution('Durham PCC', 400_000),
+			contribution('Cleveland PCC', 1)
+		]);
+		const ok = await save(id, [
+			contribution('Durham PCC', 450_000),
+			contribution('Cleveland PCC', 1)
+		]);
+		expect(ok.status).toBe(200);
+		expect(ok.body).toMatchObject({ version: 2, savedBy: 'durham@example.org' });
+	});
+
+	it('refuses with 403, saving nothing, a change to another partner’s money or to the name', async () => {
+		const id = await shared([
+			contribution('Durham PCC', 400_000),
+			contribution('Cleveland PCC', 1)
+		]);
+		const theirs = await save(id, [
+			contribution('Durham PCC', 400_000),
+			contribution('Cleveland PCC', 9)
+		]);
+		expect(theirs.status).toBe(403);
+		expect(theirs.body.detail).toBe(
+			'As a partner for Durham PCC, you can change only Durham PCC’s contributions to this scenario. This would also change other partners’ contributions in co-commissioning change “pccs”. Nothing was saved: ask its owner or a commissioner for its region, or save yours as a copy.'
+		);
+		const renamed = await save(
+			id,
+			[contribution('Durham PCC', 400_000), contribution('Cleveland PCC', 1)],
+			{
+				name: 'Durham’s now'
+			}
+		);
+		expect(renamed.status).toBe(403);
+		expect(renamed.body.detail).toMatch(/would also change the scenario’s name\./);
+		expect((await read(getScenario(db, id, new URLSearchParams()))).body.currentVersion).toBe(1);
+	});
+
+	it('403 for a partner whose account names no organisation', async () => {
+		const id = await shared([contribution('Durham PCC', 400_000)]);
+		const unnamed = person('partner', ['N54'], 'someone@example.org');
+		const answer = await read(
+			putScenario(
+				db,
+				id,
+				put({
+					name: 'North East co-commissioning',
+					baseVersion: 1,
+					changes: [
+						{ type: 'co-commission', id: 'pccs', partners: [contribution('Durham PCC', 1)] }
+					]
+				}),
+				unnamed
+			)
+		);
+		expect(answer.status).toBe(403);
 	});
 });

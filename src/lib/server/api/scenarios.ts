@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import {
+	changesBeyondContributions,
 	resolveScenarioAssumptions,
 	runScenario,
 	scenarioAssumptionsSchema,
@@ -28,6 +29,7 @@ import {
 	SCENARIO_VISIBILITIES,
 	canChangeVisibility,
 	canSeeScenario,
+	editScope,
 	loadScenarioAccessFacts
 } from '../auth/scenarios';
 import { loadScenarioBaseline } from '../scenarios/baseline';
@@ -129,6 +131,50 @@ function checkGeography(baseline: ScenarioBaseline, changes: ScenarioRunBody['ch
 			.join('; ')
 	);
 }
+
+/** A scenario as a save would leave it, for the partner-contribution check. */
+export interface ScenarioAfterSave {
+	name: string;
+	description: string;
+	changes: ScenarioBody['changes'];
+	assumptions: ScenarioBody['assumptions'];
+}
+
+/**
+ * Why `user` may not save `after` over version `fromVersion` of scenario `id`, or null if they may.
+ * Only a partner working on someone else's co-commissioning scenario is limited here: to their own
+ * organisation's contributions (see editScope). A version that no longer exists, or is no longer
+ * the newest, is left for the save itself to refuse (404 or 409).
+ */
+export async function contributionEditRefusal(
+	db: DB,
+	user: AppUser,
+	id: string,
+	fromVersion: number,
+	after: ScenarioAfterSave
+): Promise<string | null> {
+	const facts = await loadScenarioAccessFacts(db, id);
+	if (!facts) return null;
+	const scope = editScope(user, facts);
+	if (!scope) return 'You do not have permission to change this scenario.';
+	if (scope.kind === 'all') return null;
+	const before = await findScenario(db, id, fromVersion);
+	if (!before || before.version !== facts.currentVersion) return null;
+	const body = scenarioBodySchema.safeParse(before.body);
+	const organisation = scope.organisation;
+	if (!body.success)
+		return `Version ${fromVersion} of this scenario could not be read, so it cannot be checked that this save changes only ${organisation}’s contributions. Nothing was saved.`;
+	const beyond = changesBeyondContributions(
+		{ name: before.name, description: before.description, ...body.data },
+		after,
+		organisation
+	);
+	if (!beyond.length) return null;
+	return `As a partner for ${organisation}, you can change only ${organisation}’s contributions to this scenario. This would also change ${listOf(beyond)}. Nothing was saved: ask its owner or a commissioner for its region, or save yours as a copy.`;
+}
+
+const listOf = (items: readonly string[]) =>
+	items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join('; ')} and ${items.at(-1)}`;
 
 /** Run a scenario body on the current baseline, or on the dataset versions given (`pinned`). */
 export async function runScenarioBody(
@@ -270,12 +316,14 @@ export async function putScenario(
 	db: DB,
 	id: string,
 	request: Request,
-	user: string
+	user: AppUser
 ): Promise<Response> {
 	try {
 		const input = parseBody(saveScenarioSchema, await readJson(request));
 		const baseline = await loadScenarioBaseline(db);
 		checkGeography(baseline, input.changes);
+		const refusal = await contributionEditRefusal(db, user, id, input.baseVersion, input);
+		if (refusal) throw new ApiError(403, refusal);
 		const result = await saveScenario(
 			db,
 			id,
@@ -286,7 +334,7 @@ export async function putScenario(
 				body: { changes: input.changes, assumptions: input.assumptions },
 				datasetVersions: baseline.datasetVersions
 			},
-			{ savedBy: user }
+			{ savedBy: user.name }
 		);
 		if (!result) return errorResponse(404, `id: no scenario "${id}"`);
 		if (!result.ok)

@@ -89,21 +89,27 @@ export const readPasswordForm = (form: FormData) =>
 
 const role = z.enum(ROLES, { error: 'Choose a role' });
 
+/** checked against the role by checkOrganisation (partners must name one) */
+const organisation = z.string().max(200, 'Organisation must be 200 characters or fewer');
+
 export const inviteFormSchema = z.object({
 	email: z.string().trim().min(1, 'Enter their email address'),
 	role,
+	organisation,
 	regions: z.array(z.string())
 });
 export const readInviteForm = (form: FormData) =>
 	inviteFormSchema.safeParse({
 		email: text(form, 'email'),
 		role: text(form, 'role'),
+		organisation: text(form, 'organisation'),
 		regions: form.getAll('regions').filter((r): r is string => typeof r === 'string')
 	});
 
-export const roleFormSchema = z.object({ role, regions: z.array(z.string()) });
+export const roleFormSchema = z.object({ role, organisation, regions: z.array(z.string()) });
 export const readRoleForm = (form: FormData) =>
 	roleFormSchema.safeParse({
 		role: text(form, 'role'),
+		organisation: text(form, 'organisation'),
 		regions: form.getAll('regions').filter((r): r is string => typeof r === 'string')
 	});

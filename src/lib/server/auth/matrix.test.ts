@@ -83,7 +83,7 @@ const account = (id: number, user: AppUser): AppUser => ({ ...user, id });
 const PEOPLE: Record<Who, AppUser> = {
 	anonymous: ANONYMOUS,
 	viewer: account(2, person('viewer', ['N54'], 'viewer@example.org')),
-	partner: account(3, person('partner', ['N54'], 'partner@example.org')),
+	partner: account(3, person('partner', ['N54'], 'partner@example.org', 'Northumbria PCC')),
 	otherCommissioner: account(4, person('commissioner', ['N07'], 'london@example.org')),
 	commissioner: account(5, person('commissioner', ['N54'], 'commissioner@example.org')),
 	admin: account(6, person('admin', 'all', 'admin@example.org'))

@@ -22,6 +22,7 @@ describeEachEngine('sign-in rate limit', (engine) => {
 				email: 'partner@example.org',
 				role: 'partner',
 				regions: ['N54'],
+				organisation: 'Northumbria PCC',
 				password: PASSWORD,
 				mustChangePassword: false
 			},

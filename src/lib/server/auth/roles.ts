@@ -28,6 +28,11 @@ export interface AppUser {
 	regions: readonly string[] | 'all';
 	/** signed in with a password an admin set, which must be changed before anything else */
 	mustChangePassword: boolean;
+	/**
+	 * The organisation a partner speaks for (as named in co-commissioning contributions); null for
+	 * other roles, and for a partner an admin has not yet given one.
+	 */
+	organisation: string | null;
 }
 
 /** Local mode: one person on one computer, acting as administrator with no sign-in. */
@@ -37,7 +42,8 @@ export const LOCAL_ADMINISTRATOR: AppUser = Object.freeze({
 	email: null,
 	role: 'admin',
 	regions: 'all',
-	mustChangePassword: false
+	mustChangePassword: false,
+	organisation: null
 });
 
 /** Shared mode, before signing in. */
@@ -47,7 +53,8 @@ export const ANONYMOUS: AppUser = Object.freeze({
 	email: null,
 	role: 'anonymous',
 	regions: [],
-	mustChangePassword: false
+	mustChangePassword: false,
+	organisation: null
 });
 
 export const isRole = (value: unknown): value is Role =>

@@ -3,6 +3,7 @@ import type { DB } from '../db';
 import { createScenario } from '../repositories/scenarios';
 import { LOCAL_ADMINISTRATOR } from './roles';
 import {
+	editScope,
 	canChangeVisibility,
 	canCreateScenario,
 	canEditScenario,
@@ -35,11 +36,31 @@ const people = {
 	owner: withId(2, person('commissioner', ['N54'], 'owner@example.org')),
 	neCommissioner: withId(3, person('commissioner', ['N54'])),
 	londonCommissioner: withId(4, person('commissioner', ['N07'])),
-	nePartner: withId(5, person('partner', ['N54'])),
-	londonPartner: withId(6, person('partner', ['N07'])),
-	viewer: withId(7, person('viewer', ['N54']))
+	nePartner: withId(5, person('partner', ['N54'], 'partner@example.org', 'Northumbria PCC')),
+	londonPartner: withId(6, person('partner', ['N07'], 'london@example.org', 'MOPAC')),
+	viewer: withId(7, person('viewer', ['N54'])),
+	// a partner account made before partners named their organisation
+	neUnnamedPartner: withId(8, person('partner', ['N54'], 'unnamed@example.org'))
 };
 type Who = keyof typeof people;
+
+describe('editScope', () => {
+	it('limits a partner of the region to its organisation’s contributions, and owners to nothing less than all', () => {
+		const coCommissioning = ne('shared', { coCommissioning: true });
+		expect(editScope(people.nePartner, coCommissioning)).toEqual({
+			kind: 'contributions',
+			organisation: 'Northumbria PCC'
+		});
+		expect(editScope(people.neUnnamedPartner, coCommissioning)).toBeNull();
+		expect(editScope(people.londonPartner, coCommissioning)).toBeNull();
+		expect(editScope(people.neCommissioner, coCommissioning)).toEqual({ kind: 'all' });
+		const owned = { ...coCommissioning, owner: 'partner@example.org' };
+		expect(editScope(people.nePartner, owned)).toEqual({ kind: 'all' });
+		const collaborating = { ...coCommissioning, collaborators: [people.nePartner.id] };
+		expect(editScope(people.nePartner, collaborating)).toEqual({ kind: 'all' });
+		expect(editScope(people.viewer, { ...coCommissioning, visibility: 'published' })).toBeNull();
+	});
+});
 
 describe('canSeeScenario and canEditScenario', () => {
 	// [scenario, who can see it, who can edit it]
@@ -48,13 +69,14 @@ describe('canSeeScenario and canEditScenario', () => {
 		[
 			'NE shared',
 			ne('shared'),
-			['admin', 'owner', 'neCommissioner', 'nePartner'],
+			['admin', 'owner', 'neCommissioner', 'nePartner', 'neUnnamedPartner'],
 			['admin', 'owner', 'neCommissioner']
 		],
+		// the partner may change only its own organisation's contributions (see editScope)
 		[
 			'NE shared, co-commissioning',
 			ne('shared', { coCommissioning: true }),
-			['admin', 'owner', 'neCommissioner', 'nePartner'],
+			['admin', 'owner', 'neCommissioner', 'nePartner', 'neUnnamedPartner'],
 			['admin', 'owner', 'neCommissioner', 'nePartner']
 		],
 		[
@@ -66,7 +88,15 @@ describe('canSeeScenario and canEditScenario', () => {
 		[
 			'national shared',
 			ne('shared', { regionCode: null }),
-			['admin', 'owner', 'neCommissioner', 'londonCommissioner', 'nePartner', 'londonPartner'],
+			[
+				'admin',
+				'owner',
+				'neCommissioner',
+				'londonCommissioner',
+				'nePartner',
+				'londonPartner',
+				'neUnnamedPartner'
+			],
 			['admin', 'owner']
 		],
 		// an owner who no longer works in the scenario's region can still see it, but not change it
@@ -92,7 +122,7 @@ describe('canSeeScenario and canEditScenario', () => {
 		[
 			'NE shared with the NE partner as collaborator',
 			ne('shared', { collaborators: [people.nePartner.id] }),
-			['admin', 'owner', 'neCommissioner', 'nePartner'],
+			['admin', 'owner', 'neCommissioner', 'nePartner', 'neUnnamedPartner'],
 			['admin', 'owner', 'neCommissioner', 'nePartner']
 		],
 		[

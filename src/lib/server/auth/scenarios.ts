@@ -8,8 +8,9 @@ import { worksInRegion, type AppUser, type Role } from './roles';
  *   national: every commissioner and partner);
  * - published: everyone signed in, viewers included.
  * Editing needs sight of it, and then: admins always; the owner and collaborators while the
- * scenario is in one of their regions (or national); a commissioner of its region; a partner of its
- * region when it is a co-commissioning scenario. Viewers never edit.
+ * scenario is in one of their regions (or national); a commissioner of its region. A partner of its
+ * region who speaks for an organisation may change that organisation's contributions to a
+ * co-commissioning scenario, and nothing else in it (editScope). Viewers never edit.
  * Publishing and unpublishing: a commissioner of its region, or an admin. Sharing, returning to
  * draft and naming collaborators: the owner, a commissioner of its region, or an admin.
  */
@@ -58,11 +59,29 @@ export function canSeeScenario(user: AppUser, s: ScenarioAccessFacts): boolean {
 	return false;
 }
 
+/**
+ * What `user` may change in the scenario: all of it; only `organisation`'s contributions to its
+ * co-commissioning (checked on save by changesBeyondContributions); or nothing (null).
+ */
+export type EditScope = { kind: 'all' } | { kind: 'contributions'; organisation: string };
+
+export function editScope(user: AppUser, s: ScenarioAccessFacts): EditScope | null {
+	if (user.role === 'admin') return { kind: 'all' };
+	if (user.role === 'anonymous' || user.role === 'viewer' || !canSeeScenario(user, s)) return null;
+	if (isAuthorInRegion(user, s) || isRegionCommissioner(user, s)) return { kind: 'all' };
+	if (
+		user.role === 'partner' &&
+		user.organisation &&
+		s.coCommissioning &&
+		worksInRegion(user, s.regionCode)
+	)
+		return { kind: 'contributions', organisation: user.organisation };
+	return null;
+}
+
+/** Whether `user` may save some change to the scenario (editScope says which). */
 export function canEditScenario(user: AppUser, s: ScenarioAccessFacts): boolean {
-	if (user.role === 'admin') return true;
-	if (user.role === 'anonymous' || user.role === 'viewer' || !canSeeScenario(user, s)) return false;
-	if (isAuthorInRegion(user, s) || isRegionCommissioner(user, s)) return true;
-	return user.role === 'partner' && s.coCommissioning && worksInRegion(user, s.regionCode);
+	return editScope(user, s) !== null;
 }
 
 /** Publish or unpublish: a commissioner of the scenario's region, or an admin. */

@@ -69,7 +69,8 @@ describeEachEngine('sessions', (engine) => {
 				email: 'commissioner@example.org',
 				role: 'commissioner',
 				regions: ['N54'],
-				mustChangePassword: false
+				mustChangePassword: false,
+				organisation: null
 			});
 		});
 
@@ -134,10 +135,11 @@ describeEachEngine('sessions', (engine) => {
 
 		it('deactivating the account or resetting its password ends its sessions; a role change applies at once', async () => {
 			const a = await createSession(db, userId, t0);
-			await setAccountRole(db, userId, 'partner', ['N07'], by);
+			await setAccountRole(db, userId, 'partner', ['N07'], by, 'London Borough of Camden');
 			expect((await validateSession(db, a.token, at(MINUTE)))?.user).toMatchObject({
 				role: 'partner',
-				regions: ['N07']
+				regions: ['N07'],
+				organisation: 'London Borough of Camden'
 			});
 			await setAccountPassword(db, userId, 'a new long password', true, by);
 			expect(await validateSession(db, a.token, at(MINUTE))).toBeNull();

@@ -71,7 +71,8 @@ export async function validateSession(
 			'u.email',
 			'u.role',
 			'u.active',
-			'u.must_change_password'
+			'u.must_change_password',
+			'u.organisation'
 		])
 		.select((eb) =>
 			eb
@@ -108,7 +109,8 @@ export async function validateSession(
 			email: row.email,
 			role,
 			regions: role === 'admin' ? 'all' : row.regions ? row.regions.split(',').sort() : [],
-			mustChangePassword: row.must_change_password === 1
+			mustChangePassword: row.must_change_password === 1,
+			organisation: role === 'partner' ? row.organisation : null
 		}
 	};
 }

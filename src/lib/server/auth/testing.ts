@@ -42,9 +42,10 @@ export async function peopleTestDb(
 export function person(
 	role: Role,
 	regions: readonly string[] | 'all',
-	name = `${role}@example.org`
+	name = `${role}@example.org`,
+	organisation: string | null = null
 ): AppUser {
-	return { id: 1, name, email: name, role, regions, mustChangePassword: false };
+	return { id: 1, name, email: name, role, regions, mustChangePassword: false, organisation };
 }
 
 /**

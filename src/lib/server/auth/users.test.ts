@@ -22,8 +22,22 @@ const PASSWORD = 'a long enough password';
 const add = (
 	email: string,
 	role: 'admin' | 'commissioner' | 'partner' | 'viewer',
-	regions: string[] | string = []
-) => createAccount(db, { email, role, regions, password: PASSWORD, mustChangePassword: false }, by);
+	regions: string[] | string = [],
+	organisation: string | null = role === 'partner' ? 'Northumbria PCC' : null
+) =>
+	createAccount(
+		db,
+		{ email, role, regions, organisation, password: PASSWORD, mustChangePassword: false },
+		by
+	);
+
+/** `p` fails with an AccountError on `field` saying `message`. */
+async function refused(p: Promise<unknown>, field: string, message: string | RegExp) {
+	const caught = await p.catch((e: unknown) => e);
+	expect(caught).toBeInstanceOf(AccountError);
+	expect((caught as AccountError).field).toBe(field);
+	expect((caught as AccountError).message).toMatch(message);
+}
 
 describeEachEngine('accounts', (engine) => {
 	beforeEach(async () => {
@@ -58,12 +72,6 @@ describeEachEngine('accounts', (engine) => {
 
 		it('refuses bad input with a specific message and field, changing nothing', async () => {
 			await add('someone@example.org', 'viewer', ['N54']);
-			const refused = async (p: Promise<unknown>, field: string, message: string | RegExp) => {
-				const caught = await p.catch((e: unknown) => e);
-				expect(caught).toBeInstanceOf(AccountError);
-				expect((caught as AccountError).field).toBe(field);
-				expect((caught as AccountError).message).toMatch(message);
-			};
 			await refused(
 				add('not an email', 'viewer', ['N54']),
 				'email',
@@ -118,9 +126,39 @@ describeEachEngine('accounts', (engine) => {
 			const entry = (await listAudit(db, { action: 'user.role' })).entries[0];
 			expect(entry).toMatchObject({
 				target: 'user:p@example.org',
-				before: { role: 'partner', regions: ['N54'] },
+				before: { role: 'partner', regions: ['N54'], organisation: 'Northumbria PCC' },
 				after: { role: 'commissioner', regions: ['N07'] }
 			});
+			expect(changed.organisation).toBeNull();
+		});
+
+		it('a partner must name the organisation they speak for; other roles speak for none', async () => {
+			await refused(
+				add('p@example.org', 'partner', ['N54'], '  '),
+				'organisation',
+				/^A partner needs an organisation: enter the one they speak for/
+			);
+			const partner = await add('p@example.org', 'partner', ['N54'], '  Durham   PCC ');
+			expect(partner.organisation).toBe('Durham PCC');
+			expect(
+				(await add('c@example.org', 'commissioner', ['N54'], 'Ignored')).organisation
+			).toBeNull();
+			// a role change to partner keeps the organisation unless a new one is given
+			const kept = await setAccountRole(db, partner.id, 'partner', ['N07'], by);
+			expect(kept.organisation).toBe('Durham PCC');
+			const moved = await setAccountRole(db, partner.id, 'partner', ['N07'], by, 'Cleveland PCC');
+			expect(moved.organisation).toBe('Cleveland PCC');
+			const entry = (await listAudit(db, { action: 'user.role' })).entries[0];
+			expect(entry).toMatchObject({
+				before: { organisation: 'Durham PCC' },
+				after: { organisation: 'Cleveland PCC' }
+			});
+			const commissioner = await add('d@example.org', 'commissioner', ['N54']);
+			await refused(
+				setAccountRole(db, commissioner.id, 'partner', ['N54'], by),
+				'organisation',
+				/^A partner needs an organisation/
+			);
 		});
 
 		it('never leaves the service without an active admin', async () => {

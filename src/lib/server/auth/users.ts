@@ -17,6 +17,8 @@ export interface Account {
 	role: Role;
 	/** region codes; empty for admins, whose scope is every region */
 	regions: string[];
+	/** the organisation a partner speaks for; null for other roles */
+	organisation: string | null;
 	active: boolean;
 	mustChangePassword: boolean;
 	createdAt: string;
@@ -28,7 +30,8 @@ export interface Account {
 export class AccountError extends Error {
 	constructor(
 		message: string,
-		readonly field: 'email' | 'role' | 'regions' | 'password' | 'account' = 'account'
+		readonly field:
+			'email' | 'role' | 'regions' | 'organisation' | 'password' | 'account' = 'account'
 	) {
 		super(message);
 		this.name = 'AccountError';
@@ -61,6 +64,7 @@ type Row = {
 	created_at: string;
 	created_by: string;
 	last_sign_in_at: string | null;
+	organisation: string | null;
 	regions: string | null;
 };
 
@@ -69,6 +73,7 @@ const toAccount = (r: Row): Account => ({
 	email: r.email,
 	role: r.role as Role,
 	regions: r.regions ? r.regions.split(',').sort() : [],
+	organisation: r.organisation,
 	active: r.active === 1,
 	mustChangePassword: r.must_change_password === 1,
 	createdAt: r.created_at,
@@ -87,7 +92,8 @@ function accounts(db: DB) {
 			'u.must_change_password',
 			'u.created_at',
 			'u.created_by',
-			'u.last_sign_in_at'
+			'u.last_sign_in_at',
+			'u.organisation'
 		])
 		.select((eb) =>
 			eb
@@ -167,10 +173,32 @@ export async function checkRegions(
 	return unique.sort();
 }
 
+/**
+ * The organisation as stored for `role`: a partner must name the one they speak for, as their
+ * co-commissioning contributions name it ("Northumbria PCC"); other roles speak for none (null).
+ */
+export function checkOrganisation(
+	role: Role,
+	organisation: string | null | undefined
+): string | null {
+	if (role !== 'partner') return null;
+	const name = (organisation ?? '').trim().replace(/\s+/g, ' ');
+	if (!name)
+		throw new AccountError(
+			'A partner needs an organisation: enter the one they speak for, as their contributions to co-commissioning scenarios name it (for example Northumbria PCC)',
+			'organisation'
+		);
+	if (name.length > 200)
+		throw new AccountError('Organisation must be 200 characters or fewer', 'organisation');
+	return name;
+}
+
 export interface NewAccount {
 	email: string;
 	role: Role;
 	regions: readonly string[] | string;
+	/** partners only: the organisation they speak for */
+	organisation?: string | null;
 	password: string;
 	/** true for a one-time password an admin hands over: it must be changed at first sign-in */
 	mustChangePassword: boolean;
@@ -184,6 +212,7 @@ export async function createAccount(db: DB, input: NewAccount, by: AuditContext)
 	const problem = passwordProblem(input.password);
 	if (problem) throw new AccountError(problem, 'password');
 	const regions = await checkRegions(db, role.data, input.regions);
+	const organisation = checkOrganisation(role.data, input.organisation);
 	const hash = await hashPassword(input.password);
 	const id = await db.transaction().execute(async (trx) => {
 		const existing = await trx
@@ -200,6 +229,7 @@ export async function createAccount(db: DB, input: NewAccount, by: AuditContext)
 				password_hash: hash,
 				must_change_password: input.mustChangePassword ? 1 : 0,
 				active: 1,
+				organisation,
 				created_at: new Date().toISOString(),
 				created_by: by.actor
 			})
@@ -214,12 +244,16 @@ export async function createAccount(db: DB, input: NewAccount, by: AuditContext)
 			...by,
 			action: 'user.create',
 			target: `user:${email}`,
-			after: { role: role.data, regions }
+			after: withOrganisation({ role: role.data, regions }, organisation)
 		});
 		return inserted.id;
 	});
 	return (await findAccount(db, id))!;
 }
+
+/** An audit record's role and regions, with the organisation when there is one. */
+const withOrganisation = <T extends object>(record: T, organisation: string | null) =>
+	organisation ? { ...record, organisation } : record;
 
 async function mustFind(db: DB, id: number): Promise<Account> {
 	const account = await findAccount(db, id);
@@ -237,21 +271,33 @@ async function keepAnAdmin(db: DB, account: Account, stillAdmin: boolean): Promi
 		);
 }
 
-/** Change an account's role and regions (audited as user.role, with before and after). */
+/**
+ * Change an account's role, regions and (partners) organisation, audited as user.role with before
+ * and after. `organisationGiven` undefined keeps a partner's organisation as it is.
+ */
 export async function setAccountRole(
 	db: DB,
 	id: number,
 	role: Role,
 	regionsGiven: readonly string[] | string,
-	by: AuditContext
+	by: AuditContext,
+	organisationGiven?: string | null
 ): Promise<Account> {
 	const parsed = roleSchema.safeParse(role);
 	if (!parsed.success) throw new AccountError(parsed.error.issues[0]!.message, 'role');
 	const account = await mustFind(db, id);
 	const regions = await checkRegions(db, parsed.data, regionsGiven);
+	const organisation = checkOrganisation(
+		parsed.data,
+		organisationGiven === undefined ? account.organisation : organisationGiven
+	);
 	await db.transaction().execute(async (trx) => {
 		await keepAnAdmin(trx, account, parsed.data === 'admin');
-		await trx.updateTable('users').set({ role: parsed.data }).where('id', '=', id).execute();
+		await trx
+			.updateTable('users')
+			.set({ role: parsed.data, organisation })
+			.where('id', '=', id)
+			.execute();
 		await trx.deleteFrom('user_regions').where('user_id', '=', id).execute();
 		if (regions.length)
 			await trx
@@ -262,8 +308,11 @@ export async function setAccountRole(
 			...by,
 			action: 'user.role',
 			target: `user:${account.email}`,
-			before: { role: account.role, regions: account.regions },
-			after: { role: parsed.data, regions }
+			before: withOrganisation(
+				{ role: account.role, regions: account.regions },
+				account.organisation
+			),
+			after: withOrganisation({ role: parsed.data, regions }, organisation)
 		});
 	});
 	return mustFind(db, id);

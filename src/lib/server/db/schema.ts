@@ -111,6 +111,13 @@ export interface DatasetVersionsTable {
 	checksum: string;
 	is_current: 0 | 1;
 	note: string | null;
+	/**
+	 * JSON array of the column keys of the services CSV the version was imported from: its services'
+	 * source records are then JSON arrays of their values in this order (see import/source-record.ts)
+	 */
+	source_columns: string | null;
+	/** the provenance note of each of the version's services that stores '' for its own */
+	provenance_note: string | null;
 }
 
 export interface AppMetaTable {
@@ -323,6 +330,8 @@ export interface UsersTable {
 	created_at: string;
 	created_by: string;
 	last_sign_in_at: string | null;
+	/** the organisation a partner speaks for; null for other roles */
+	organisation: string | null;
 }
 
 export interface UserRegionsTable {

@@ -14,7 +14,8 @@ const person = (
 	email: name,
 	role,
 	regions,
-	mustChangePassword: false
+	mustChangePassword: false,
+	organisation: null
 });
 
 const scenario = (

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { validateChanges } from '$lib/domain/scenario';
 import { todayIso } from '$lib/dates';
 import {
+	contributionEditRefusal,
 	createScenarioSchema,
 	describeIssues,
 	saveScenarioSchema,
@@ -14,6 +15,7 @@ import {
 	canCreateScenario,
 	canEditScenario,
 	canManageScenario,
+	editScope,
 	isScenarioVisibility,
 	loadScenarioAccessFacts,
 	visibilityChoices,
@@ -64,6 +66,10 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 			visibility: scenario.visibility,
 			regionName,
 			canEdit: canEditScenario(user, facts),
+			/** set when the person may change only their organisation's contributions */
+			contributionsOf: contributionsOnly(editScope(user, facts)),
+			/** the organisation a partner speaks for: new contributions they add are in its name */
+			speaksFor: user.organisation,
 			canCopy: canCreateScenario(user, scenario.regionCode),
 			canManage: canManageScenario(user, facts),
 			choices: visibilityChoices(user, facts),
@@ -147,6 +153,14 @@ export const actions: Actions = {
 		const read = await readDraft(request, saveScenarioSchema, true);
 		if (!read.ok) return fail(400, { saveErrors: read.errors });
 		const { data, baseline } = read;
+		const refusal = await contributionEditRefusal(
+			getDb(),
+			locals.user,
+			params.id,
+			data.baseVersion,
+			data
+		);
+		if (refusal) return fail(403, { saveErrors: [refusal] });
 		const result = await saveScenario(
 			getDb(),
 			params.id,
@@ -188,6 +202,8 @@ export const actions: Actions = {
 		const baseVersion = Number(form.get('baseVersion'));
 		if (!Number.isInteger(version) || !Number.isInteger(baseVersion))
 			return fail(400, { saveErrors: ['Choose a version to restore.'] });
+		const refusal = await restoreRefusal(locals.user, params.id, version, baseVersion);
+		if (refusal) return fail(403, { saveErrors: [refusal] });
 		const result = await restoreScenarioVersion(getDb(), params.id, version, baseVersion, {
 			savedBy: locals.user.name
 		});
@@ -278,6 +294,33 @@ export const actions: Actions = {
 		return { collaboratorRemoved: removed.email };
 	}
 };
+
+const contributionsOnly = (scope: ReturnType<typeof editScope>) =>
+	scope?.kind === 'contributions' ? scope.organisation : null;
+
+/** Restoring a version is a save of that version's contents, checked the same way. */
+async function restoreRefusal(
+	user: App.Locals['user'],
+	id: string,
+	version: number,
+	baseVersion: number
+): Promise<string | null> {
+	const db = getDb();
+	const restored = await findScenario(db, id, version);
+	if (!restored) return null;
+	const body = scenarioBodySchema.safeParse(restored.body);
+	if (!body.success) {
+		const facts = await loadScenarioAccessFacts(db, id);
+		return facts && editScope(user, facts)?.kind === 'all'
+			? null
+			: `Version ${version} could not be read, so only its owner or a commissioner for its region can restore it.`;
+	}
+	return contributionEditRefusal(db, user, id, baseVersion, {
+		name: restored.name,
+		description: restored.description,
+		...body.data
+	});
+}
 
 async function accessFacts(id: string): Promise<ScenarioAccessFacts> {
 	const facts = await loadScenarioAccessFacts(getDb(), id);

@@ -11,6 +11,8 @@ export interface StudioContext {
 	pdus: readonly { code: string; name: string; regionCode: string }[];
 	/** the category and region a new change starts with (the view's) */
 	defaults(): { category: CrsCategory; region: string };
+	/** the organisation the person speaks for (partners): a contribution they add is in its name */
+	speaksFor: string | null;
 }
 
 const KEY = Symbol('landscape-scenario-studio');

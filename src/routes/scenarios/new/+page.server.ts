@@ -39,7 +39,7 @@ export const actions: Actions = {
 			});
 		const { name, description, start, region, category } = parsed.data;
 		const changes = scenarioChangesSchema.parse(
-			starterChanges(start, region, category as CrsCategory)
+			starterChanges(start, region, category as CrsCategory, locals.user.organisation)
 		);
 		const saved = await createScenario(
 			db,

@@ -16,6 +16,13 @@ describe('starterChanges', () => {
 		});
 	});
 
+	it('names the first partner as the organisation a partner speaks for', () => {
+		const [change] = starterChanges('co-commission', 'N54', 'Accommodation', 'Durham PCC');
+		expect(change).toMatchObject({ partners: [{ name: 'Durham PCC' }] });
+		const [unnamed] = starterChanges('co-commission', 'N54', 'Accommodation');
+		expect(unnamed).toMatchObject({ partners: [{ name: 'Partner 1' }] });
+	});
+
 	it('re-lets at what the current contracts cost (no £ given)', () => {
 		const [change] = starterChanges('relet', 'N54', 'Accommodation');
 		expect(change).not.toHaveProperty('annualGbp');

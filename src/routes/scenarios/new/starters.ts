@@ -55,19 +55,29 @@ export function newScenarioFormSchema(regionCodes: readonly string[]) {
 
 /**
  * The changes a new scenario starts with. Nothing is invented: a partner starts with £0 a year for
- * the user to fill in, and a re-let starts at what the category's current contracts cost.
+ * the user to fill in (named as the organisation a partner speaks for, when it is a partner making
+ * it), and a re-let starts at what the category's current contracts cost.
  */
 export function starterChanges(
 	start: Starter,
 	region: string,
-	category: CrsCategory
+	category: CrsCategory,
+	speaksFor: string | null = null
 ): ScenarioChangeInput[] {
 	switch (start) {
 		case 'co-commission':
 			return [
 				{
 					type: 'co-commission',
-					partners: [{ name: 'Partner 1', kind: 'pcc', annualGbp: 0, category, area: { region } }]
+					partners: [
+						{
+							name: speaksFor ?? 'Partner 1',
+							kind: 'pcc',
+							annualGbp: 0,
+							category,
+							area: { region }
+						}
+					]
 				}
 			];
 		case 'relet':

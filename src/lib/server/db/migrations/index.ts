@@ -7,6 +7,8 @@ import * as m0005 from './2026_11_29_0005_caseload_imports';
 import * as m0006 from './2026_11_29_0006_create_scenarios';
 import * as m0007 from './2026_11_29_0007_create_people_and_audit';
 import * as m0008 from './2026_11_29_0008_scenario_collaborators';
+import * as m0009 from './2026_11_30_0009_user_organisation';
+import * as m0010 from './2026_11_30_0010_version_source_columns';
 
 /** Every migration, by its dated name. Add new ones at the end; never edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -17,5 +19,7 @@ export const migrations: Record<string, Migration> = {
 	'2026_11_29_0005_caseload_imports': m0005,
 	'2026_11_29_0006_create_scenarios': m0006,
 	'2026_11_29_0007_create_people_and_audit': m0007,
-	'2026_11_29_0008_scenario_collaborators': m0008
+	'2026_11_29_0008_scenario_collaborators': m0008,
+	'2026_11_30_0009_user_organisation': m0009,
+	'2026_11_30_0010_version_source_columns': m0010
 };

@@ -59,9 +59,10 @@ export const actions: Actions = {
 				accountId(event.params.id),
 				form.data.role,
 				form.data.regions,
-				auditContext(event)
+				auditContext(event),
+				form.data.organisation
 			);
-			return { done: 'Role and regions saved' };
+			return { done: 'Role, organisation and regions saved' };
 		} catch (caught) {
 			return refused(caught);
 		}

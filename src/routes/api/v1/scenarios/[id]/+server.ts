@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = ({ params, url }) =>
 	getScenario(getDb(), params.id, url.searchParams);
 export const PUT: RequestHandler = ({ params, request, locals }) =>
-	putScenario(getDb(), params.id, request, locals.user.name);
+	putScenario(getDb(), params.id, request, locals.user);
 export const fallback: RequestHandler = ({ request }) =>
 	errorResponse(405, `method: ${request.method} is not allowed here. Valid: GET, HEAD, PUT`, {
 		allow: 'GET, HEAD, PUT'
