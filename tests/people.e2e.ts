@@ -43,7 +43,8 @@ const PEOPLE = {
 		email: 'ne.partner@example.org',
 		password: 'north east partner password',
 		role: 'partner',
-		regions: 'N54'
+		regions: 'N54',
+		organisation: 'Northumbria PCC'
 	}
 } as const;
 type Who = keyof typeof PEOPLE;
@@ -316,10 +317,18 @@ test('an admin invites someone, who must choose their own password; sign-out end
 	await admin.getByLabel('Email address').fill('partner@example.org');
 	await admin.getByLabel('partner', { exact: true }).check();
 	await admin.getByLabel('North East').check();
+	// a partner must name the organisation they speak for: without it, nothing is added
+	await admin.getByRole('button', { name: 'Add person' }).click();
+	await expect(admin.locator('.govuk-error-summary')).toContainText(
+		'A partner needs an organisation'
+	);
+	await expect(admin.getByLabel('Organisation (partners only)')).toBeVisible();
+	await admin.getByLabel('Organisation (partners only)').fill('Durham PCC');
 	await admin.getByRole('button', { name: 'Add person' }).click();
 	const oneTime = await admin.getByTestId('one-time-password-value').innerText();
 	expect(oneTime).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
 	await expect(admin.getByTestId('accounts')).toContainText('partner@example.org');
+	await expect(admin.getByTestId('accounts')).toContainText('Durham PCC');
 	await admin.screenshot({ path: path.join(SHOTS, 'people-admin-users.png'), fullPage: true });
 	await expectNoSeriousAxeViolations(admin);
 	await admin.context().close();
@@ -464,4 +473,39 @@ test('without JavaScript, the owner shares the draft, and a stale form changes n
 	);
 	await expect(stale.getByTestId('visibility-tag')).toHaveText('Shared');
 	await context.close();
+});
+
+test('a North East partner changes only Northumbria PCC’s contribution to the published scenario', async ({
+	browser
+}) => {
+	const page = await signedIn(browser, 'nePartner');
+	const currentVersion = async () =>
+		(await (await page.request.get(`/api/v1/scenarios/${scenarioId}`)).json()).currentVersion;
+	await page.goto(`/scenarios/${scenarioId}`);
+	await expect(page.getByTestId('contributions-only')).toContainText(
+		'As a partner for Northumbria PCC, you can change only Northumbria PCC’s contributions'
+	);
+	// their own contribution: added in their organisation's name, and saved
+	await page.getByRole('button', { name: 'Add a partner' }).click();
+	const own = page.getByTestId('partner-2');
+	await expect(own.getByLabel('Partner 2: name')).toHaveValue('Northumbria PCC');
+	await own.getByLabel('£ a year the partner puts in').fill('400000');
+	const saved = await currentVersion();
+	await page.getByRole('button', { name: `Save as version ${saved + 1}` }).click();
+	await expect(page).toHaveURL(new RegExp(`/scenarios/${scenarioId}\\?saved=${saved + 1}`));
+	await expect(page.getByTestId('saved-banner')).toContainText(`Saved as version ${saved + 1}`);
+
+	// another partner's money: refused, saying what else it would change, and nothing is saved
+	await page.getByTestId('partner-1').getByLabel('£ a year the partner puts in').fill('1');
+	await page.getByRole('button', { name: `Save as version ${saved + 2}` }).click();
+	const refusal = page.locator('.govuk-error-summary');
+	await expect(refusal).toContainText('The scenario was not saved');
+	await expect(refusal).toContainText(
+		'As a partner for Northumbria PCC, you can change only Northumbria PCC’s contributions to this scenario. This would also change other partners’ contributions (change 1).'
+	);
+	expect(await currentVersion()).toBe(saved + 1);
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await page.screenshot({ path: path.join(SHOTS, 'people-partner-contribution.png') });
+	await expectNoSeriousAxeViolations(page);
+	await page.context().close();
 });

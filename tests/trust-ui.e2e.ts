@@ -30,7 +30,8 @@ const PEOPLE = {
 		email: 'ne.partner@example.org',
 		password: 'north east partner',
 		role: 'partner',
-		regions: 'N54'
+		regions: 'N54',
+		organisation: 'Northumbria PCC'
 	},
 	viewer: {
 		email: 'viewer@example.org',

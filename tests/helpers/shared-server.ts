@@ -18,6 +18,8 @@ export interface Person {
 	role: 'admin' | 'commissioner' | 'partner' | 'viewer';
 	/** region codes, comma-separated (not for admins) */
 	regions?: string;
+	/** partners: the organisation they speak for */
+	organisation?: string;
 }
 
 export interface SharedServer {
@@ -62,6 +64,7 @@ export async function startSharedServer(options: {
 			'--role',
 			p.role,
 			...(p.regions ? ['--regions', p.regions] : []),
+			...(p.organisation ? ['--organisation', p.organisation] : []),
 			'--password',
 			p.password
 		);

@@ -75,8 +75,8 @@ describe('changesBeyondContributions', () => {
 			'the scenario’s name',
 			'its description',
 			'its assumptions',
-			'the re-let of Accommodation in R (“relet-1”)',
-			'other partners’ contributions in co-commissioning change “pccs”'
+			'the re-let of Accommodation in R (change 1)',
+			'other partners’ contributions (change 2, “pccs”)'
 		]);
 	});
 
@@ -89,17 +89,17 @@ describe('changesBeyondContributions', () => {
 			}
 		]);
 		expect(changesBeyondContributions(BASE, without, DURHAM)).toEqual([
-			'removing the re-let of Accommodation in R (“relet-1”)'
+			'removing the re-let of Accommodation in R (change 1)'
 		]);
 		expect(changesBeyondContributions(without, BASE, DURHAM)).toEqual([
-			'adding the re-let of Accommodation in R (“relet-1”)'
+			'adding the re-let of Accommodation in R (change 1)'
 		]);
 		const someoneElses = draft([
 			...(BASE.changes as ScenarioChangeInput[]),
 			{ type: 'co-commission', id: 'new', partners: [pcc('Cleveland PCC', 5)] }
 		]);
 		expect(changesBeyondContributions(BASE, someoneElses, DURHAM)).toEqual([
-			'adding other partners’ contributions in co-commissioning change “new”'
+			'adding other partners’ contributions (change 3, “new”)'
 		]);
 	});
 
@@ -113,7 +113,7 @@ describe('changesBeyondContributions', () => {
 			}
 		]);
 		expect(changesBeyondContributions(BASE, renamed, DURHAM)).toEqual([
-			'other partners’ contributions in co-commissioning change “pccs”'
+			'other partners’ contributions (change 2, “pccs”)'
 		]);
 	});
 

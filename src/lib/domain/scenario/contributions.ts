@@ -1,4 +1,4 @@
-import { changeIdOf, type ScenarioChange } from './schema';
+import type { ScenarioChange } from './schema';
 
 /**
  * A partner (a PCC, local authority, NHS body or combined authority) may change its own
@@ -37,7 +37,8 @@ interface Kept {
 function othersPart(changes: readonly ScenarioChange[], organisation: string): Kept[] {
 	let coCommissions = 0;
 	return changes.flatMap((change, index): Kept[] => {
-		const label = changeIdOf(change, index);
+		// as the studio numbers them, with the id when one was given
+		const label = change.id ? `change ${index + 1}, “${change.id}”` : `change ${index + 1}`;
 		if (change.type !== 'co-commission')
 			return [
 				{ key: change.id ?? `${change.type}|${change.region}|${change.category}`, label, change }
@@ -64,11 +65,10 @@ function canonical(value: unknown): string {
 	);
 }
 
-function describeChange(change: ScenarioChange, id: string): string {
-	if (change.type === 'co-commission')
-		return `other partners’ contributions in co-commissioning change “${id}”`;
+function describeChange(change: ScenarioChange, label: string): string {
+	if (change.type === 'co-commission') return `other partners’ contributions (${label})`;
 	const what = change.type === 'relet' ? 're-let' : 'inclusion design';
-	return `the ${what} of ${change.category} in ${change.region} (“${id}”)`;
+	return `the ${what} of ${change.category} in ${change.region} (${label})`;
 }
 
 /**

@@ -374,7 +374,7 @@ describe('PUT /api/v1/scenarios/{id} by a partner on someone else’s co-commiss
 		]);
 		expect(theirs.status).toBe(403);
 		expect(theirs.body.detail).toBe(
-			'As a partner for Durham PCC, you can change only Durham PCC’s contributions to this scenario. This would also change other partners’ contributions in co-commissioning change “pccs”. Nothing was saved: ask its owner or a commissioner for its region, or save yours as a copy.'
+			'As a partner for Durham PCC, you can change only Durham PCC’s contributions to this scenario. This would also change other partners’ contributions (change 1, “pccs”). Nothing was saved: ask its owner or a commissioner for its region, or save yours as a copy.'
 		);
 		const renamed = await save(
 			id,

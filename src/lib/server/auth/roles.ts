@@ -11,7 +11,7 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
 	commissioner:
 		'imports data, and creates, edits and publishes scenarios in their regions; reads everything in their regions',
 	partner:
-		'(PCC, local authority, NHS) reads their regions; creates its own scenarios and edits co-commissioning scenarios in their regions',
+		'(PCC, local authority, NHS) reads their regions; creates its own scenarios, and changes its own organisation’s contributions to co-commissioning scenarios in their regions',
 	viewer: 'reads published scenarios and the baseline'
 };
 
