@@ -466,9 +466,15 @@ async function copyInto(client: pg.PoolClient, table: string, columns: Column[],
 	const list = columns.map((c) => quoted(c.name)).join(', ');
 	await pipeline(
 		Readable.from(copyText(rows, columns)),
-		client.query(copyFrom(`copy ${quoted(table)} (${list}) from stdin`))
+		// Room for several batches ahead: this process makes the next while PostgreSQL reads the last.
+		client.query(
+			copyFrom(`copy ${quoted(table)} (${list}) from stdin`, { highWaterMark: COPY_AHEAD_BYTES })
+		)
 	);
 }
+
+/** How much COPY text may wait to be sent: a few batches' worth. */
+const COPY_AHEAD_BYTES = 32 * 1024 * 1024;
 
 async function* copyText(rows: Batches, columns: Column[]): AsyncGenerator<string> {
 	for await (const batch of rows) {
@@ -548,7 +554,7 @@ class TableChecksum {
 	constructor(private readonly columns: Column[]) {}
 
 	add(row: unknown[]) {
-		const digest = crypto.createHash('md5').update(canonicalRow(row, this.columns)).digest();
+		const digest = crypto.hash('md5', canonicalRow(row, this.columns), 'buffer');
 		for (let i = 0; i < 4; i++) this.#lanes[i]! += digest.readUInt32BE(i * 4);
 		this.rows++;
 	}
@@ -623,15 +629,23 @@ async function targetChecksum(
 	pageRows: number
 ): Promise<{ rows: number; checksum: string }> {
 	if (engineOf(write) === 'postgres') {
+		// Each lane: 8 hex digits of the digest as a signed int4, summed in an int8 (a sum of bigints
+		// would go through numeric, far slower), modulo 2^32; made unsigned below.
 		const lane = (i: number) =>
-			sql<number>`coalesce(sum(('x' || substr(h, ${sql.lit(i * 8 + 1)}, 8))::bit(32)::bigint) % 4294967296, 0)`;
+			sql<number>`coalesce(sum(('x' || substr(h, ${sql.lit(i * 8 + 1)}, 8))::bit(32)::int) % 4294967296, 0)`;
+		// `offset 0` keeps the digests a subquery of their own: flattened into the aggregate, each row's
+		// digest would be computed once for each lane.
 		const { rows } = await sql<{ n: number; l0: number; l1: number; l2: number; l3: number }>`
 			select count(*) as n, ${lane(0)} as l0, ${lane(1)} as l1, ${lane(2)} as l2, ${lane(3)} as l3
-			from (select md5(${canonicalRowSql(columns)}) as h from ${sql.table(table)}) as digests`.execute(
+			from (select md5(${canonicalRowSql(columns)}) as h from ${sql.table(table)} offset 0) as digests`.execute(
 			write
 		);
 		const r = rows[0]!;
-		return { rows: Number(r.n), checksum: lanesHex([r.l0, r.l1, r.l2, r.l3].map(Number)) };
+		const unsigned = (n: number) => (n + 2 ** 32) % 2 ** 32;
+		return {
+			rows: Number(r.n),
+			checksum: lanesHex([r.l0, r.l1, r.l2, r.l3].map((n) => unsigned(Number(n))))
+		};
 	}
 	const checksum = new TableChecksum(columns);
 	for await (const batch of tableRows(target, write, table, columns, key, pageRows))
