@@ -16,7 +16,6 @@ import {
 } from './types';
 import { checksumOf, findCurrentVersion } from './versioning';
 import {
-	cleanCell,
 	countRows,
 	decodeAs,
 	decodeSlices,
@@ -35,6 +34,7 @@ import {
 	type ServiceReferenceData
 } from './services';
 import { OrganisationResolver, ServiceWriter, type SupplyRow } from './service-writer';
+import { SourceRecord, sourceColumnsOf } from './source-record';
 
 export type { SupplyRow } from './service-writer';
 
@@ -326,7 +326,7 @@ async function streamServices(
 		};
 	const rowsTotal = countRows(only.bytes ?? only.text);
 	let check: ServicesFileCheck | null = null;
-	let keys: string[] = [];
+	let columns: { columns: string[]; at: number[] } = { columns: [], at: [] };
 	let batch: SupplyRow[] = [];
 	const handOn = async () => {
 		const rows = batch;
@@ -343,11 +343,12 @@ async function streamServices(
 		{
 			header(headers, errors) {
 				check = new ServicesFileCheck(headers, only.name, ref, errors);
-				keys = headers.map(headerKey);
+				columns = sourceColumnsOf(headers.map(headerKey));
 			},
 			row(fields, row, problems) {
 				const service = check!.row(fields, row, problems);
-				if (service) batch.push({ row, service, raw: new SourceRecord(keys, fields) });
+				if (service)
+					batch.push({ row, service, raw: new SourceRecord(columns.columns, columns.at, fields) });
 			}
 		},
 		{ pause: handOn }
@@ -362,24 +363,6 @@ async function streamServices(
 		errors: checked.errors,
 		ignoredColumns: checked.ignoredColumns
 	};
-}
-
-/**
- * A row as the file gives it, keyed by column, kept as the service's source record: serialised
- * (JSON.stringify calls toJSON) only when written, so a dry run never builds it.
- */
-class SourceRecord {
-	constructor(
-		private readonly keys: readonly string[],
-		private readonly fields: readonly string[]
-	) {}
-
-	toJSON(): Record<string, string> {
-		const record: Record<string, string> = {};
-		for (let j = 0; j < this.keys.length; j++)
-			if (this.keys[j] !== '') record[this.keys[j]!] = cleanCell(this.fields[j] ?? '');
-		return record;
-	}
 }
 
 /** Import a services CSV as a new version of its dataset (see importSupply). */

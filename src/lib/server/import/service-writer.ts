@@ -5,6 +5,7 @@ import { normaliseOrganisationName } from '$lib/domain/organisations';
 import { sqliteConnectionOf, type DB } from '../db';
 import type { Database } from '../db/schema';
 import { detach } from './read';
+import { SourceRecord } from './source-record';
 import type { ImportedService, ServiceReferenceData } from './services';
 import type { ImportOptions } from './types';
 import { createDatasetVersion } from './versioning';
@@ -101,6 +102,8 @@ export interface WriteInput {
  */
 export abstract class ServiceWriter {
 	private readonly organisationIdOf = new Map<string, number>();
+	/** the column keys of the services CSV rows written, kept once on the version */
+	private sourceColumns?: readonly string[];
 
 	protected constructor(
 		protected readonly trx: Trx,
@@ -173,7 +176,10 @@ export abstract class ServiceWriter {
 		return id;
 	}
 
-	/** The version's row count, and a note when the user chose to leave invalid rows out. */
+	/**
+	 * The version's row count, a note when the user chose to leave invalid rows out, and what its
+	 * services share: their provenance note and their source records' column keys.
+	 */
 	async finish(accepted: number, rejected: number): Promise<void> {
 		await this.trx
 			.updateTable('dataset_versions')
@@ -182,7 +188,9 @@ export abstract class ServiceWriter {
 				note:
 					rejected > 0
 						? `Imported with ${rejected} invalid row${rejected === 1 ? '' : 's'} left out, as the user chose`
-						: null
+						: null,
+				provenance_note: this.note,
+				source_columns: this.sourceColumns ? JSON.stringify(this.sourceColumns) : null
 			})
 			.where('id', '=', this.versionId)
 			.execute();
@@ -218,11 +226,19 @@ export abstract class ServiceWriter {
 			total_value_gbp: s.totalValueGbp,
 			places_per_year: s.placesPerYear,
 			provenance: this.provenance,
-			provenance_note: this.note,
+			// the version's note (set by `finish`), the same for every service it has
+			provenance_note: '',
 			notes: null,
 			delivery_locations: s.site?.postcode ?? null,
-			source_record: JSON.stringify(raw)
+			source_record: this.sourceRecordJson(raw)
 		};
+	}
+
+	/** A services CSV row as its values alone (its columns go on the version); any other as JSON. */
+	private sourceRecordJson(raw: unknown): string {
+		if (!(raw instanceof SourceRecord)) return JSON.stringify(raw);
+		this.sourceColumns ??= raw.columns;
+		return raw.columns === this.sourceColumns ? raw.valuesJson() : JSON.stringify(raw);
 	}
 
 	protected siteRecord(

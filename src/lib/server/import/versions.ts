@@ -736,6 +736,7 @@ export async function rollbackTo(
 			note
 		});
 		const copied = await copyRows(trx, target.id, created.id);
+		await copySharedByRows(trx, target.id, created.id);
 		for (const t of VERSIONED_TABLES)
 			if ((copied[t.table] ?? 0) !== (stored[t.table] ?? 0))
 				throw new Error(
@@ -752,6 +753,19 @@ export async function rollbackTo(
 			note
 		};
 	});
+}
+
+/**
+ * What the copied rows share, kept on their version: imported services store '' for the provenance
+ * note they share and their source records as values in the order of the version's source columns.
+ */
+async function copySharedByRows(trx: Transaction<Database>, fromId: number, toId: number) {
+	const shared = await trx
+		.selectFrom('dataset_versions')
+		.where('id', '=', fromId)
+		.select(['provenance_note', 'source_columns'])
+		.executeTakeFirstOrThrow();
+	await trx.updateTable('dataset_versions').set(shared).where('id', '=', toId).execute();
 }
 
 /** Child rows are matched to the copies by key, so a key must not repeat within a version. */

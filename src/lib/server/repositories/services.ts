@@ -8,6 +8,7 @@ import type {
 	SupplySource
 } from '$lib/domain/supply';
 import type { DB } from '../db';
+import { readSourceRecord } from '../import/source-record';
 
 export interface ServiceFilter {
 	source?: SupplySource;
@@ -100,7 +101,9 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			'o.org_type as lead_org_type',
 			'r.name as region_name',
 			'v.dataset_key',
-			'v.version'
+			'v.version',
+			'v.provenance_note as version_provenance_note',
+			'v.source_columns'
 		])
 		.orderBy('r.name')
 		.orderBy('s.record_type')
@@ -195,7 +198,10 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			subcontractors: (subsOf.get(r.id) ?? []).map((s) => ({ id: s.id, name: s.name })),
 			categories: (categoriesOf.get(r.id) ?? []).map((c) => c.category as CrsCategory),
 			contractType: r.contract_type,
-			contractTypeName: contractTypeName(r.contract_type, r.source_record),
+			contractTypeName: contractTypeName(
+				r.contract_type,
+				readSourceRecord(r.source_record, r.source_columns)
+			),
 			lotLevel: r.lot_level as LotLevel,
 			regionCode: r.region_code,
 			regionName: r.region_name,
@@ -214,7 +220,9 @@ export async function listServices(db: DB, filter: ServiceFilter = {}): Promise<
 			totalValueGbp: r.total_value_gbp,
 			placesPerYear: r.places_per_year,
 			provenance: r.provenance as Provenance,
-			provenanceNote: r.provenance_note,
+			// An imported service stores '' and shares its version's note.
+			provenanceNote:
+				r.provenance_note === '' ? (r.version_provenance_note ?? '') : r.provenance_note,
 			linkedReferences: [...(linksOf.get(r.id) ?? [])].sort(),
 			deliveryLocations: r.delivery_locations,
 			notes: r.notes,
@@ -229,18 +237,14 @@ export async function findService(db: DB, reference: string): Promise<ServiceRec
 	return (await listServices(db, { reference }))[0];
 }
 
-function contractTypeName(code: string | null, sourceRecord: string | null): string | null {
+function contractTypeName(
+	code: string | null,
+	sourceRecord: Record<string, unknown> | null
+): string | null {
 	if (!code) return null;
-	try {
-		const parsed = JSON.parse(sourceRecord ?? '{}') as {
-			contract_type?: unknown;
-			category?: unknown;
-		};
-		if (typeof parsed.contract_type === 'string') return parsed.contract_type;
-		if (typeof parsed.category === 'string') return parsed.category;
-	} catch {
-		// A record without a readable source keeps just its code.
-	}
+	// A record without a readable source keeps just its code.
+	if (typeof sourceRecord?.contract_type === 'string') return sourceRecord.contract_type;
+	if (typeof sourceRecord?.category === 'string') return sourceRecord.category;
 	return code;
 }
 
