@@ -297,6 +297,32 @@ test('refused in the app (a save from a page opened before the role changed), th
 	await page.context().close();
 });
 
+test('a page the role may not use, opened by its address, is refused on a page styled like the rest', async ({
+	browser
+}) => {
+	const page = await signedIn(browser, 'viewer');
+	const response = await page.goto('/import');
+	expect(response?.status()).toBe(403);
+	expect(response?.headers()['cache-control']).toBe('no-store');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		'You do not have permission to see this page'
+	);
+	// the service's header, with who is signed in, and a way on
+	await expect(page.getByRole('banner')).toContainText(PEOPLE.viewer.email);
+	await expect(page.getByTestId('refused-account')).toHaveText(
+		`You are signed in as ${PEOPLE.viewer.email}.`
+	);
+	await expect(page.getByRole('button', { name: 'Sign in as someone else' })).toBeVisible();
+	// GOV.UK's styles applied (the plain fallback page has none)
+	const h1Size = await page
+		.locator('h1.govuk-heading-l')
+		.evaluate((h) => getComputedStyle(h).fontSize);
+	expect(parseFloat(h1Size)).toBeGreaterThanOrEqual(27);
+	await page.screenshot({ path: path.join(SHOTS, 'refused-typed-url.png') });
+	await expectNoSeriousAxeViolations(page);
+	await page.context().close();
+});
+
 /** The img-src directive of a page's Content-Security-Policy. */
 const imgSrcOf = (headers: Record<string, string>) =>
 	headers['content-security-policy']

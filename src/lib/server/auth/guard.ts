@@ -111,7 +111,10 @@ const MESSAGES = {
 	404: 'Page not found'
 } as const;
 
-/** A plain page for a refusal; it names nothing about what was refused. */
+/**
+ * A plain page for a refusal; it names nothing about what was refused. Used only when the styled
+ * one (styledRefusal) cannot be had.
+ */
 function refusalPage(status: 401 | 403 | 404, signedIn: boolean): string {
 	const title = status === 403 ? 'You do not have permission to see this page' : MESSAGES[status];
 	const why =
@@ -130,12 +133,37 @@ export function signInLocation(url: URL): string {
 	return next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
 }
 
+/**
+ * The refusal page as the rest of the service looks (header, account bar, GOV.UK styles), from the
+ * /refused route, with the refusal's status; the plain page if that cannot be had.
+ */
+async function styledRefusal(event: RequestEvent, status: 401 | 403 | 404, signedIn: boolean) {
+	const noStore = { 'cache-control': 'no-store' };
+	try {
+		const page = await event.fetch(`/refused?status=${status}`, {
+			headers: { accept: 'text/html' }
+		});
+		const type = page.headers.get('content-type') ?? '';
+		if (page.status === status && type.startsWith('text/html')) {
+			const headers = new Headers(page.headers);
+			headers.set('cache-control', 'no-store');
+			return new Response(page.body, { status, headers });
+		}
+	} catch {
+		// fall through to the plain page
+	}
+	return new Response(refusalPage(status, signedIn), {
+		status,
+		headers: { 'content-type': 'text/html; charset=utf-8', ...noStore }
+	});
+}
+
 /** The response for a refused request, in the form the caller understands. */
-export function refusal(
+export async function refusal(
 	event: RequestEvent,
 	user: AppUser,
 	decision: Exclude<Decision, 'allow'>
-): Response {
+): Promise<Response> {
 	const anonymous = user.role === 'anonymous';
 	const status = decision === 'not-found' ? 404 : anonymous ? 401 : 403;
 	const message = MESSAGES[status];
@@ -162,10 +190,7 @@ export function refusal(
 			status: 303,
 			headers: { location: signInLocation(event.url), ...noStore }
 		});
-	return new Response(refusalPage(status, !anonymous), {
-		status,
-		headers: { 'content-type': 'text/html; charset=utf-8', ...noStore }
-	});
+	return styledRefusal(event, status, !anonymous);
 }
 
 /** Routes someone who must change a one-time password may still use. */

@@ -193,6 +193,7 @@ const EXPECTED: Record<string, Record<string, Expectation>> = {
 	'/sign-out': { POST: EVERYONE },
 	'/healthz': { GET: EVERYONE },
 	'/readyz': { GET: EVERYONE },
+	'/refused': { GET: EVERYONE },
 	'/access': { GET: SIGNED_IN },
 	'/cliff': { GET: SIGNED_IN },
 	'/cliff/cliff.csv': { GET: SIGNED_IN },

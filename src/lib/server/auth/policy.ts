@@ -165,6 +165,8 @@ export const POLICY: Readonly<Record<string, RouteRules>> = {
 	'/sign-out': { POST: PUBLIC },
 	'/healthz': { GET: PUBLIC },
 	'/readyz': { GET: PUBLIC },
+	// the styled page for a refusal: it names nothing about what was refused
+	'/refused': { GET: PUBLIC },
 
 	// the baseline: everyone signed in
 	'/access': { GET: SIGNED_IN },
