@@ -177,10 +177,13 @@ export async function listNeedShares(
 		.where('n.scope', '=', 'national')
 		.select(['n.category', 'n.share', 'n.measure', 'n.provenance', 'n.note'])
 		.execute();
+	// In the categories' own order: unordered, the engines return the join's rows as their plans
+	// happen to produce them, which differ between SQLite and PostgreSQL (and as tables change).
 	return rows
 		.filter((r): r is typeof r & { category: CrsCategory } =>
 			(CRS_CATEGORIES as readonly string[]).includes(r.category)
 		)
+		.sort((x, y) => CRS_CATEGORIES.indexOf(x.category) - CRS_CATEGORIES.indexOf(y.category))
 		.map((r) => ({
 			category: r.category,
 			share: r.share,
