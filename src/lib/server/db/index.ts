@@ -14,6 +14,7 @@ import {
 import { engineOf } from './engine';
 import { migrations } from './migrations';
 import type { Database } from './schema';
+import { watchVersions, type VersionWatch } from './version-watch';
 
 export type DB = Kysely<Database>;
 
@@ -146,6 +147,8 @@ const pgTypes = {
 
 /** The pg pool under each database `openPostgres` opened. */
 const pools = new WeakMap<DB, pg.Pool>();
+/** The dataset version listener of each database `openPostgres` opened. */
+const watches = new WeakMap<DB, VersionWatch>();
 
 /**
  * Open a PostgreSQL database through a pg pool of at most `poolSize` connections. Connections are
@@ -166,8 +169,16 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
 	pool.on('error', (err) =>
 		console.error(`Landscape: PostgreSQL connection error: ${err.message}`)
 	);
+	// Ending the pool (db.destroy()) also stops the listener.
+	const watch = watchVersions(url);
+	const endPool = pool.end.bind(pool);
+	pool.end = (async () => {
+		await watch.close();
+		return endPool();
+	}) as typeof pool.end;
 	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	pools.set(db, pool);
+	watches.set(db, watch);
 	return db;
 }
 
@@ -178,6 +189,14 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
  */
 export function sqliteConnectionOf(db: DB): SQLite.Database | undefined {
 	return connections.get(db);
+}
+
+/**
+ * The listener that says when the current dataset versions change, for a database `openPostgres`
+ * opened; undefined for SQLite (and for a transaction), which are read each time.
+ */
+export function versionWatchOf(db: DB): VersionWatch | undefined {
+	return watches.get(db);
 }
 
 /** The pg pool under a database `openPostgres` opened (for its counts in tests and health). */

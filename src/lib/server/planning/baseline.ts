@@ -3,7 +3,8 @@ import type { CoverageService, DemandPdu } from '$lib/domain/coverage';
 import { weightedCentroid } from '$lib/domain/geo';
 import type { Provenance } from '$lib/domain/provenance';
 import type { Subgroup } from '$lib/domain/subgroups';
-import type { DB } from '../db';
+import { versionWatchOf, type DB } from '../db';
+import { cachedWhileUnchanged } from '../db/version-watch';
 import { listCaseloads, listNeedShares } from '../repositories/demand';
 import { listPdus } from '../repositories/pdus';
 import {
@@ -59,7 +60,24 @@ interface VersionSet {
 	ids?: number[];
 }
 
-async function currentVersions(db: DB): Promise<VersionSet> {
+/**
+ * The current dataset versions: read from the database, except on PostgreSQL while its listener
+ * hears of no change since the last read (db/version-watch.ts), when the last answer is reused.
+ */
+function currentVersions(db: DB): Promise<VersionSet> {
+	let read = currentVersionReaders.get(db);
+	if (!read) {
+		read = cachedWhileUnchanged(
+			() => versionWatchOf(db),
+			() => readCurrentVersions(db)
+		);
+		currentVersionReaders.set(db, read);
+	}
+	return read();
+}
+const currentVersionReaders = new WeakMap<DB, () => Promise<VersionSet>>();
+
+async function readCurrentVersions(db: DB): Promise<VersionSet> {
 	const rows = await db
 		.selectFrom('dataset_versions')
 		.where('is_current', '=', 1)
