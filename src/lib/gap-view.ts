@@ -1,4 +1,5 @@
 import type { CrsCategory } from '$lib/domain/categories';
+import type { Provenance } from '$lib/domain/provenance';
 import {
 	computeGaps,
 	prepareCoverage,
@@ -16,7 +17,13 @@ export interface GapBaseline {
 	datasetVersions: Record<string, number>;
 	regions: { code: string; name: string }[];
 	/** `caseloadSource`: where the PDU's caseload comes from, e.g. "published (imported from x.csv, version 2)" */
-	pdus: (DemandPdu & { regionName: string; population: number; caseloadSource?: string })[];
+	pdus: (DemandPdu & {
+		regionName: string;
+		population: number;
+		caseloadSource?: string;
+		/** the caseload's provenance (so the API can say whether need is modelled or derived) */
+		caseloadProvenance?: Provenance;
+	})[];
 	needShares: [CrsCategory, number][];
 	needShareNotes: [CrsCategory, { measure: string; note: string }][];
 	services: CoverageService[];

@@ -1,6 +1,7 @@
 import { DISCLOSURE_RULE, SUPPRESSION_LABELS, suppressSubgroupView } from '$lib/domain/disclosure';
 import { parseGapQuery, gapQueryParams } from '$lib/gap-query';
 import { computeGapView } from '$lib/gap-view';
+import { gapRowProvenance } from '$lib/server/api/gap-provenance';
 import { ApiError, errorResponse, methodNotAllowed, respond } from '$lib/server/api/respond';
 import { getDb } from '$lib/server/context';
 import { loadGapBaseline } from '$lib/server/planning/gap-baseline';
@@ -40,6 +41,7 @@ export const GET: RequestHandler = async ({ url }) => {
 				`region: '${query.region}' is not a probation region. Valid: ${baseline.regions.map((r) => `${r.code} (${r.name})`).join(', ')}`
 			);
 		const view = computeGapView(baseline, query);
+		const pduByCode = new Map(baseline.pdus.map((p) => [p.code, p]));
 		// Disclosure control: a subgroup's small counts, and those that would give them away, are hidden.
 		const marks = suppressSubgroupView(
 			query.subgroup,
@@ -85,11 +87,7 @@ export const GET: RequestHandler = async ({ url }) => {
 					...(marks && { suppressed: label(hidden) }),
 					services: r.services,
 					uncounted: r.uncounted,
-					provenance: {
-						needCount: 'modelled',
-						caseload: 'modelled',
-						places: 'derived from published values and the stated unit cost'
-					}
+					provenance: gapRowProvenance(pduByCode.get(r.pdu), r.category, r.subgroup, r.needShare)
 				};
 			}),
 			...(marks && {
