@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { expect, it } from 'vitest';
 import { openPostgres, sqliteConnectionOf, type DB } from './db';
 import { checkReadiness } from './health';
@@ -40,4 +41,29 @@ describeEachEngine('checkReadiness', (engine) => {
 		expect(await checkReadiness(db)).toMatchObject({ ready: false, database: 'unreachable' });
 		await db.destroy().catch(() => {});
 	});
+});
+
+it('answers “not ready” in time when the database accepts connections but never replies', async () => {
+	// a server that takes the connection and says nothing, as a hung database or network does
+	const sockets: net.Socket[] = [];
+	const silent = net.createServer((socket) => sockets.push(socket));
+	await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+	const { port } = silent.address() as net.AddressInfo;
+	const db = openPostgres(`postgres://postgres@127.0.0.1:${port}/landscape`, { poolSize: 1 });
+	try {
+		const started = performance.now();
+		const answer = await checkReadiness(db, 300);
+		const took = performance.now() - started;
+		expect(answer).toMatchObject({
+			ready: false,
+			database: 'unreachable',
+			detail: 'the database did not answer within 300 ms'
+		});
+		// well before the pool's own 10-second connection timeout
+		expect(took).toBeLessThan(5000);
+	} finally {
+		for (const s of sockets) s.destroy();
+		silent.close();
+		void db.destroy().catch(() => {});
+	}
 });

@@ -10,11 +10,26 @@ export interface Readiness {
 	detail?: string;
 }
 
+/** A load balancer's health check gives up after a few seconds: answer before it does. */
+export const READINESS_TIMEOUT_MS = 2000;
+
+/** `promise`, or a rejection saying it took longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+	});
+	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /**
- * Whether this instance can serve: the database answers and has run every migration this build
- * knows. A load balancer sends traffic only to ready instances.
+ * Whether this instance can serve: the database answers (within `timeoutMs`) and has run every
+ * migration this build knows. A load balancer sends traffic only to ready instances.
  */
-export async function checkReadiness(db: DB | undefined): Promise<Readiness> {
+export async function checkReadiness(
+	db: DB | undefined,
+	timeoutMs = READINESS_TIMEOUT_MS
+): Promise<Readiness> {
 	if (!db)
 		return {
 			ready: false,
@@ -23,7 +38,7 @@ export async function checkReadiness(db: DB | undefined): Promise<Readiness> {
 			detail: 'the database is not open yet'
 		};
 	try {
-		await sql`select 1`.execute(db);
+		await within(sql`select 1`.execute(db), timeoutMs);
 	} catch (caught) {
 		return {
 			ready: false,
