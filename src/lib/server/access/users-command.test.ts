@@ -208,22 +208,8 @@ describe('landscape users (in process)', () => {
 			code: EXIT_INVALID_DATA,
 			stderr: 'The password must be at least 12 characters long'
 		});
-		expect(
-			await users(
-				'set-role',
-				'--email',
-				'c@example.org',
-				'--role',
-				'partner',
-				'--regions',
-				'N07,N54'
-			)
-		).toMatchObject({
-			code: EXIT_INVALID_DATA,
-			stderr: expect.stringMatching(/^A partner needs an organisation/)
-		});
-		expect(
-			await users(
+		const toPartner = (...organisation: string[]) =>
+			users(
 				'set-role',
 				'--email',
 				'c@example.org',
@@ -231,10 +217,13 @@ describe('landscape users (in process)', () => {
 				'partner',
 				'--regions',
 				'N07,N54',
-				'--organisation',
-				'Durham PCC'
-			)
-		).toMatchObject({
+				...organisation
+			);
+		expect(await toPartner()).toMatchObject({
+			code: EXIT_INVALID_DATA,
+			stderr: expect.stringMatching(/^A partner needs an organisation/)
+		});
+		expect(await toPartner('--organisation', 'Durham PCC')).toMatchObject({
 			code: EXIT_OK,
 			stdout: 'c@example.org: partner for Durham PCC, N07, N54 (was commissioner, N54)\n'
 		});

@@ -317,6 +317,11 @@ describe('PUT /api/v1/scenarios/{id} by a partner on someone else’s co-commiss
 		category: 'Accommodation',
 		area: { pccArea: 'durham' }
 	});
+	/** Durham PCC's and Cleveland PCC's £ a year */
+	const pccs = (durham: number, cleveland: number) => [
+		contribution('Durham PCC', durham),
+		contribution('Cleveland PCC', cleveland)
+	];
 	const shared = async (partners: unknown[]) => {
 		const s = await createScenario(
 			db,
@@ -351,38 +356,22 @@ describe('PUT /api/v1/scenarios/{id} by a partner on someone else’s co-commiss
 		);
 
 	it('saves a change to their own organisation’s contribution, and nothing else', async () => {
-		const id = await shared([
-			contribution('Durham PCC', 400_000),
-			contribution('Cleveland PCC', 1)
-		]);
-		const ok = await save(id, [
-			contribution('Durham PCC', 450_000),
-			contribution('Cleveland PCC', 1)
-		]);
+		const id = await shared(pccs(400_000, 1));
+		const ok = await save(id, pccs(450_000, 1));
 		expect(ok.status).toBe(200);
 		expect(ok.body).toMatchObject({ version: 2, savedBy: 'durham@example.org' });
 	});
 
 	it('refuses with 403, saving nothing, a change to another partner’s money or to the name', async () => {
-		const id = await shared([
-			contribution('Durham PCC', 400_000),
-			contribution('Cleveland PCC', 1)
-		]);
-		const theirs = await save(id, [
-			contribution('Durham PCC', 400_000),
-			contribution('Cleveland PCC', 9)
-		]);
+		const id = await shared(pccs(400_000, 1));
+		const theirs = await save(id, pccs(400_000, 9));
 		expect(theirs.status).toBe(403);
 		expect(theirs.body.detail).toBe(
 			'As a partner for Durham PCC, you can change only Durham PCC’s contributions to this scenario. This would also change other partners’ contributions (change 1, “pccs”). Nothing was saved: ask its owner or a commissioner for its region, or save yours as a copy.'
 		);
-		const renamed = await save(
-			id,
-			[contribution('Durham PCC', 400_000), contribution('Cleveland PCC', 1)],
-			{
-				name: 'Durham’s now'
-			}
-		);
+		const renamed = await save(id, pccs(400_000, 1), {
+			name: 'Durham’s now'
+		});
 		expect(renamed.status).toBe(403);
 		expect(renamed.body.detail).toMatch(/would also change the scenario’s name\./);
 		expect((await read(getScenario(db, id, new URLSearchParams()))).body.currentVersion).toBe(1);
