@@ -229,6 +229,28 @@ for (const [from, to] of directions) {
 				}
 			});
 
+			it.runIf(from === 'sqlite' && to === 'postgres')(
+				'says which row PostgreSQL refuses, and keeps nothing',
+				async () => {
+					const src = await source.freshDatabase({ seed: true });
+					await addAwkwardValues(src);
+					// SQLite keeps text that does not look like a number in an integer column; PostgreSQL cannot.
+					await sql`update organisations set by_and_for = 'not a number'
+						where normalised_name like 'awkward 3 %'`.execute(src);
+					const dst = await target.freshDatabase();
+					await expect(copyDatabase(src, dst)).rejects.toThrow(
+						/refused the rows of organisations: invalid input syntax for type integer: "not a number" \(COPY organisations, line \d+, column by_and_for: "not a number"\)\. Nothing was kept/
+					);
+					for (const table of ['regions', 'organisations', 'services'] as const) {
+						const { n } = await dst
+							.selectFrom(table)
+							.select((eb) => eb.fn.countAll().as('n'))
+							.executeTakeFirstOrThrow();
+						expect(Number(n)).toBe(0);
+					}
+				}
+			);
+
 			it('refuses a target that holds anything, and leaves it as it was', async () => {
 				const src = await source.freshDatabase({ seed: true });
 				const dst = await target.freshDatabase({ seed: true });

@@ -106,54 +106,70 @@ export async function copyDatabase(
 	for (const table of order) keys.set(table, await primaryKeyOf(from, table));
 
 	const copied: CopiedTable[] = [];
-	await inTargetTransaction(target, async (write, load) => {
+	await inTargetTransaction(target, async (write, loader) => {
 		// Loaded as pg_restore loads: rows first, then the indexes and foreign keys, each built once
-		// over the whole table (and checked, for the keys) rather than row by row.
+		// over the whole table (and checked, for the keys) rather than row by row. On PostgreSQL a
+		// table's are built as soon as it holds its rows (the tables it refers to come before it), in
+		// turn on the connection, while this process reads the next table.
 		const rebuild = await setAsideIndexesAndForeignKeys(write);
+		const rebuilt: Promise<void>[] = [];
+		const checks: Promise<string | undefined>[] = [];
 		await readSnapshot(from, async (read) => {
 			for (const table of order) {
 				const columns = tables.get(table)!;
+				const key = keys.get(table)!;
 				const checksum = new TableChecksum(columns);
-				const rows = tableRows(source, read, table, columns, keys.get(table)!, pageRows);
-				await load(table, columns, checksum.tap(rows));
+				await loader.load(
+					table,
+					columns,
+					checksum.tap(tableRows(source, read, table, columns, key, pageRows))
+				);
 				const result = { table, rows: checksum.rows, checksum: checksum.value() };
 				copied.push(result);
 				options.onTable?.(result);
+				rebuilt.push(unhandledUntilAwaited(rebuild.table(table)));
+				// Checked in the same transaction, so a copy that does not match is never committed. On
+				// PostgreSQL the check waits its turn on the connection, after the table's COPY, while the
+				// next table is read; SQLite's is read back at once, on the connection the next is written on.
+				const check = unhandledUntilAwaited(
+					mismatchOf(result, targetChecksum(target, write, table, columns, key, pageRows))
+				);
+				checks.push(check);
+				if (engineOf(write) !== 'postgres') await check;
 			}
-			await restartKeyNumbering(write, order, keys);
 		});
-		await rebuild();
-		// Verified in the same transaction, so a copy that does not match is never committed.
-		await verify(target, write, copied, { tables, keys, pageRows });
+		await loader.written();
+		await Promise.all(rebuilt);
+		await rebuild.rest();
+		await restartKeyNumbering(write, order, keys);
+		const mismatched = (await Promise.all(checks)).filter((m) => m !== undefined);
+		if (mismatched.length)
+			throw new CopyError(
+				`The copy does not match its source: ${mismatched.join('; ')}. Nothing was kept: the target is as empty as before`
+			);
 	});
 	return { tables: copied, rows: copied.reduce((n, t) => n + t.rows, 0) };
 }
 
-/** Throws CopyError naming each table whose rows in the target differ from those read. */
-async function verify(
-	target: DB,
-	write: AnyDb,
-	copied: CopiedTable[],
-	{
-		tables,
-		keys,
-		pageRows
-	}: { tables: Map<string, Column[]>; keys: Map<string, string[]>; pageRows: number }
-) {
-	const mismatched: string[] = [];
-	for (const expected of copied) {
-		const { table } = expected;
-		const columns = tables.get(table)!;
-		const actual = await targetChecksum(target, write, table, columns, keys.get(table)!, pageRows);
-		if (actual.rows !== expected.rows || actual.checksum !== expected.checksum)
-			mismatched.push(
-				`${expected.table} (${expected.rows} rows read, ${actual.rows} in the target${actual.checksum === expected.checksum ? '' : ', checksums differ'})`
-			);
-	}
-	if (mismatched.length)
-		throw new CopyError(
-			`The copy does not match its source: ${mismatched.join('; ')}. Nothing was kept: the target is as empty as before`
-		);
+/** How a table differs from what was read of it, or undefined. */
+async function mismatchOf(
+	expected: CopiedTable,
+	target: Promise<{ rows: number; checksum: string }>
+): Promise<string | undefined> {
+	return target.then((actual) =>
+		actual.rows === expected.rows && actual.checksum === expected.checksum
+			? undefined
+			: `${expected.table} (${expected.rows} rows read, ${actual.rows} in the target${actual.checksum === expected.checksum ? '' : ', checksums differ'})`
+	);
+}
+
+/**
+ * `promise`, awaited later: a failure meanwhile is not an unhandled rejection (the copy stops at the
+ * first failure it awaits, and reports that one).
+ */
+function unhandledUntilAwaited<T>(promise: Promise<T>): Promise<T> {
+	promise.catch(() => {});
+	return promise;
 }
 
 /** Table name → its columns (sorted by name), leaving out kysely's migration bookkeeping. */
@@ -284,34 +300,47 @@ async function primaryKeyOf(db: AnyDb, table: string): Promise<string[]> {
 	return rows.map((r) => r.name);
 }
 
+/** Puts back what `setAsideIndexesAndForeignKeys` set aside. */
+interface Rebuild {
+	/** A table's indexes and foreign keys, once it and the tables it refers to hold their rows. */
+	table(name: string): Promise<void>;
+	/** Whatever is left. */
+	rest(): Promise<void>;
+}
+
 /**
  * On PostgreSQL, drop the target's foreign keys and its indexes other than primary keys and unique
  * constraints (all still empty), and return what puts them back exactly as they were. SQLite: none.
  */
-async function setAsideIndexesAndForeignKeys(db: AnyDb): Promise<() => Promise<void>> {
-	if (engineOf(db) !== 'postgres') return async () => {};
+async function setAsideIndexesAndForeignKeys(db: AnyDb): Promise<Rebuild> {
+	if (engineOf(db) !== 'postgres') return { table: async () => {}, rest: async () => {} };
 	const { rows: keys } = await sql<{ table: string; name: string; definition: string }>`
-		select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as definition
-		from pg_constraint
-		where contype = 'f' and connamespace = current_schema()::regnamespace
-		order by conname`.execute(db);
-	const { rows: indexes } = await sql<{ name: string; definition: string }>`
-		select i.indexname as name, i.indexdef as definition
+		select c.relname as table, k.conname as name, pg_get_constraintdef(k.oid) as definition
+		from pg_constraint k join pg_class c on c.oid = k.conrelid
+		where k.contype = 'f' and k.connamespace = current_schema()::regnamespace
+		order by k.conname`.execute(db);
+	const { rows: indexes } = await sql<{ table: string; name: string; definition: string }>`
+		select i.tablename as table, i.indexname as name, i.indexdef as definition
 		from pg_indexes i
 		where i.schemaname = current_schema()
 			and not exists (select 1 from pg_constraint c where c.conname = i.indexname
 				and c.connamespace = current_schema()::regnamespace)
 		order by i.indexname`.execute(db);
 	for (const k of keys)
-		await sql`alter table ${sql.raw(k.table)} drop constraint ${sql.ref(k.name)}`.execute(db);
+		await sql`alter table ${sql.table(k.table)} drop constraint ${sql.ref(k.name)}`.execute(db);
 	for (const i of indexes) await sql`drop index ${sql.ref(i.name)}`.execute(db);
-	return async () => {
-		for (const i of indexes) await sql.raw(i.definition).execute(db);
-		for (const k of keys)
-			await sql`alter table ${sql.raw(k.table)} add constraint ${sql.ref(k.name)} ${sql.raw(k.definition)}`.execute(
+	const restored = new Set<string>();
+	const restore = async (table?: string) => {
+		const mine = <T extends { table: string }>(all: T[]) =>
+			all.filter((x) => (table === undefined || x.table === table) && !restored.has(x.table));
+		for (const i of mine(indexes)) await sql.raw(i.definition).execute(db);
+		for (const k of mine(keys))
+			await sql`alter table ${sql.table(k.table)} add constraint ${sql.ref(k.name)} ${sql.raw(k.definition)}`.execute(
 				db
 			);
+		if (table !== undefined) restored.add(table);
 	};
+	return { table: (name) => restore(name), rest: () => restore() };
 }
 
 /** Run `read` in a transaction that sees one moment of the source, whatever else writes to it. */
@@ -326,19 +355,34 @@ async function readSnapshot(db: AnyDb, read: (trx: Transaction<never>) => Promis
 /** Rows in batches, each row its values in the order of the table's (sorted) columns. */
 type Batches = AsyncIterable<unknown[][]>;
 
-type Load = (table: string, columns: Column[], rows: Batches) => Promise<void>;
+/** How a table's rows go into the target, within its transaction. */
+interface Loader {
+	/**
+	 * Hand a table's rows to the target; resolves once they have all been read. Into PostgreSQL they
+	 * may still be on their way, and the next table's rows are read meanwhile.
+	 */
+	load(table: string, columns: Column[], rows: Batches): Promise<void>;
+	/** Resolves once every row handed over is written; rejects with the first failure. */
+	written(): Promise<void>;
+}
 
 /**
  * Run `copy` in one transaction on the target, with the way to load a table's rows into it: COPY on
  * PostgreSQL, which needs the pg connection itself, so the transaction runs on one connection held
  * from the pool for it; batched INSERTs otherwise.
  */
-async function inTargetTransaction(target: DB, copy: (write: AnyDb, load: Load) => Promise<void>) {
+async function inTargetTransaction(
+	target: DB,
+	copy: (write: AnyDb, loader: Loader) => Promise<void>
+) {
 	const pool = postgresPoolOf(target);
 	if (!pool) {
-		await (target as unknown as AnyDb)
-			.transaction()
-			.execute((trx) => copy(trx, (table, columns, rows) => insertAll(trx, table, columns, rows)));
+		await (target as unknown as AnyDb).transaction().execute((trx) =>
+			copy(trx, {
+				load: (table, columns, rows) => insertAll(trx, table, columns, rows),
+				written: async () => {}
+			})
+		);
 		return;
 	}
 	const client = await pool.connect();
@@ -347,18 +391,50 @@ async function inTargetTransaction(target: DB, copy: (write: AnyDb, load: Load) 
 	});
 	let failure: Error | undefined;
 	try {
-		await onClient
-			.transaction()
-			.execute((trx) =>
-				copy(trx, (table, columns, rows) => copyInto(client, table, columns, rows))
-			);
+		await onClient.transaction().execute((trx) => copy(trx, copyLoader(client)));
 	} catch (caught) {
 		failure = caught instanceof Error ? caught : new Error(String(caught));
 		throw caught;
 	} finally {
 		await onClient.destroy();
-		// A connection a COPY failed on is closed rather than handed back to the pool.
+		// A connection the copy failed on (perhaps in the middle of a COPY) is closed, not pooled again.
 		client.release(failure);
+	}
+}
+
+/**
+ * Tables COPYed one after another on `client` (pg runs what is sent on a connection in turn): each
+ * `load` returns once its rows are read, so reading the next overlaps PostgreSQL's writing the last.
+ */
+function copyLoader(client: pg.PoolClient): Loader {
+	const copies: Promise<void>[] = [];
+	let failure: unknown;
+	return {
+		async load(table, columns, rows) {
+			if (failure) throw failure;
+			let allRead!: () => void;
+			const read = new Promise<void>((resolve) => (allRead = resolve));
+			const copy = copyInto(client, table, columns, whenDone(rows, allRead));
+			copy.catch((caught: unknown) => (failure ??= caught));
+			copies.push(copy);
+			// The first failure is the one to report: the COPYs after it fail only for following it.
+			await Promise.race([read, copy]).catch((caught: unknown) => {
+				throw failure ?? caught;
+			});
+		},
+		async written() {
+			await Promise.all(copies).catch((caught: unknown) => {
+				throw failure ?? caught;
+			});
+		}
+	};
+}
+
+async function* whenDone<T>(items: AsyncIterable<T>, done: () => void): AsyncGenerator<T> {
+	try {
+		yield* items;
+	} finally {
+		done();
 	}
 }
 
@@ -464,13 +540,21 @@ async function* pages(
  */
 async function copyInto(client: pg.PoolClient, table: string, columns: Column[], rows: Batches) {
 	const list = columns.map((c) => quoted(c.name)).join(', ');
-	await pipeline(
-		Readable.from(copyText(rows, columns)),
-		// Room for several batches ahead: this process makes the next while PostgreSQL reads the last.
-		client.query(
-			copyFrom(`copy ${quoted(table)} (${list}) from stdin`, { highWaterMark: COPY_AHEAD_BYTES })
-		)
-	);
+	try {
+		await pipeline(
+			Readable.from(copyText(rows, columns)),
+			// Room for several batches ahead: this process makes the next while PostgreSQL reads the last.
+			client.query(
+				copyFrom(`copy ${quoted(table)} (${list}) from stdin`, { highWaterMark: COPY_AHEAD_BYTES })
+			)
+		);
+	} catch (caught) {
+		// PostgreSQL's own words, and where: "COPY organisations, line 3, column by_and_for: …".
+		const { message, where } = caught as { message?: string; where?: string };
+		throw new CopyError(
+			`PostgreSQL refused the rows of ${table}: ${message ?? String(caught)}${where ? ` (${where})` : ''}. Nothing was kept`
+		);
+	}
 }
 
 /** How much COPY text may wait to be sent: a few batches' worth. */
