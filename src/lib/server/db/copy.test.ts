@@ -229,6 +229,23 @@ for (const [from, to] of directions) {
 				}
 			});
 
+			it.runIf(from === 'sqlite')(
+				'copies an integer beyond 2^53 from SQLite exactly, not rounded to a JavaScript number',
+				async () => {
+					const src = await source.freshDatabase({ seed: true });
+					await sql`insert into organisations (name, normalised_name, annual_income_gbp)
+						values ('Large', 'large', 1152921504606846977)`.execute(src);
+					const dst = await target.freshDatabase();
+					await copyDatabase(src, dst);
+					const { income } = await sql<{ income: string }>`
+						select cast(annual_income_gbp as text) as income from organisations
+						where normalised_name = 'large'`
+						.execute(dst)
+						.then((r) => r.rows[0]!);
+					expect(income).toBe('1152921504606846977');
+				}
+			);
+
 			it.runIf(from === 'sqlite' && to === 'postgres')(
 				'says which row PostgreSQL refuses, and keeps nothing',
 				async () => {
