@@ -490,6 +490,7 @@ test('a North East partner changes only Northumbria PCC’s contribution to the 
 	const own = page.getByTestId('partner-2');
 	await expect(own.getByLabel('Partner 2: name')).toHaveValue('Northumbria PCC');
 	await own.getByLabel('£ a year the partner puts in').fill('400000');
+	await expect(page.getByTestId('beyond-contributions')).toHaveCount(0);
 	const saved = await currentVersion();
 	await page.getByRole('button', { name: `Save as version ${saved + 1}` }).click();
 	await expect(page).toHaveURL(new RegExp(`/scenarios/${scenarioId}\\?saved=${saved + 1}`));
@@ -497,6 +498,11 @@ test('a North East partner changes only Northumbria PCC’s contribution to the 
 
 	// another partner's money: refused, saying what else it would change, and nothing is saved
 	await page.getByTestId('partner-1').getByLabel('£ a year the partner puts in').fill('1');
+	// said before saving…
+	await expect(page.getByTestId('beyond-contributions')).toHaveText(
+		'Warning This draft also changes other partners’ contributions (change 1), so saving it will be refused.'
+	);
+	// …and refused if saved anyway
 	await page.getByRole('button', { name: `Save as version ${saved + 2}` }).click();
 	const refusal = page.locator('.govuk-error-summary');
 	await expect(refusal).toContainText('The scenario was not saved');
