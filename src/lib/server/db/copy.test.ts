@@ -246,27 +246,36 @@ for (const [from, to] of directions) {
 				}
 			);
 
-			it.runIf(from === 'sqlite' && to === 'postgres')(
-				'says which row PostgreSQL refuses, and keeps nothing',
-				async () => {
-					const src = await source.freshDatabase({ seed: true });
-					await addAwkwardValues(src);
-					// SQLite keeps text that does not look like a number in an integer column; PostgreSQL cannot.
-					await sql`update organisations set by_and_for = 'not a number'
-						where normalised_name like 'awkward 3 %'`.execute(src);
-					const dst = await target.freshDatabase();
-					await expect(copyDatabase(src, dst)).rejects.toThrow(
-						/refused the rows of organisations: invalid input syntax for type integer: "not a number" \(COPY organisations, line \d+, column by_and_for: "not a number"\)\. Nothing was kept/
-					);
-					for (const table of ['regions', 'organisations', 'services'] as const) {
-						const { n } = await dst
-							.selectFrom(table)
-							.select((eb) => eb.fn.countAll().as('n'))
-							.executeTakeFirstOrThrow();
-						expect(Number(n)).toBe(0);
-					}
+			it.runIf(from === 'sqlite' && to === 'postgres').each([
+				{
+					what: 'a value its column cannot hold',
+					change: sql`update organisations set by_and_for = 'not a number'
+						where normalised_name like 'awkward 3 %'`,
+					error:
+						/^Cannot copy organisations: by_and_for holds "not a number", which a PostgreSQL int4 column cannot\. Nothing was kept$/
+				},
+				{
+					what: 'a row PostgreSQL refuses',
+					change: sql`update organisations set name = 'nul' || char(0) || 'in text'
+						where normalised_name like 'awkward 3 %'`,
+					error:
+						/^PostgreSQL refused the rows of organisations: invalid byte sequence for encoding "UTF8": 0x00 \(COPY organisations, line \d+, column name\)\. Nothing was kept$/
 				}
-			);
+			])('says which table holds $what, and keeps nothing', async ({ change, error }) => {
+				const src = await source.freshDatabase({ seed: true });
+				await addAwkwardValues(src);
+				// SQLite holds both: text in an integer column, and a NUL character in text.
+				await change.execute(src);
+				const dst = await target.freshDatabase();
+				await expect(copyDatabase(src, dst)).rejects.toThrow(error);
+				for (const table of ['regions', 'organisations', 'services'] as const) {
+					const { n } = await dst
+						.selectFrom(table)
+						.select((eb) => eb.fn.countAll().as('n'))
+						.executeTakeFirstOrThrow();
+					expect(Number(n)).toBe(0);
+				}
+			});
 
 			it('refuses a target that holds anything, and leaves it as it was', async () => {
 				const src = await source.freshDatabase({ seed: true });

@@ -12,6 +12,7 @@ import {
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { checkReadiness } from '../health';
+import { binaryCopy, UncopyableValue } from './copy-binary';
 import { engineOf } from './engine';
 import { migrateToLatest, postgresPoolOf, sqliteConnectionOf, type DB } from './index';
 
@@ -64,6 +65,8 @@ type Kind = 'integer' | 'float' | 'text';
 interface Column {
 	name: string;
 	kind: Kind;
+	/** as the engine names it (PostgreSQL's: int4, float8, text…) */
+	type: string;
 }
 
 /** Bound parameters one INSERT may carry: within SQLite's 32,766 and PostgreSQL's 65,535. */
@@ -119,9 +122,10 @@ export async function copyDatabase(
 				const columns = tables.get(table)!;
 				const key = keys.get(table)!;
 				const checksum = new TableChecksum(columns);
+				// (The target's columns: the same names and kinds, with the target's own types.)
 				await loader.load(
 					table,
-					columns,
+					targetTables.get(table)!,
 					checksum.tap(tableRows(source, read, table, columns, key, pageRows))
 				);
 				const result = { table, rows: checksum.rows, checksum: checksum.value() };
@@ -190,7 +194,7 @@ async function tablesOf(db: AnyDb): Promise<Map<string, Column[]>> {
 					throw new CopyError(
 						`${t.name}.${name} has type ${type}, which db copy does not know how to copy`
 					);
-				return { name, kind };
+				return { name, kind, type };
 			})
 		);
 	}
@@ -535,21 +539,25 @@ async function* pages(
 }
 
 /**
- * COPY a table's rows into PostgreSQL in COPY's text format, as pg_restore does: far cheaper for
- * both sides than INSERTs, which PostgreSQL parses and plans batch by batch.
+ * COPY a table's rows into PostgreSQL, in the binary format (see copy-binary.ts), as pg_restore
+ * does: far cheaper for both sides than INSERTs, which PostgreSQL parses and plans batch by batch.
  */
 async function copyInto(client: pg.PoolClient, table: string, columns: Column[], rows: Batches) {
 	const list = columns.map((c) => quoted(c.name)).join(', ');
 	try {
 		await pipeline(
-			Readable.from(copyText(rows, columns)),
+			Readable.from(binaryCopy(rows, columns)),
 			// Room for several batches ahead: this process makes the next while PostgreSQL reads the last.
 			client.query(
-				copyFrom(`copy ${quoted(table)} (${list}) from stdin`, { highWaterMark: COPY_AHEAD_BYTES })
+				copyFrom(`copy ${quoted(table)} (${list}) from stdin (format binary)`, {
+					highWaterMark: COPY_AHEAD_BYTES
+				})
 			)
 		);
 	} catch (caught) {
-		// PostgreSQL's own words, and where: "COPY organisations, line 3, column by_and_for: …".
+		if (caught instanceof UncopyableValue)
+			throw new CopyError(`Cannot copy ${table}: ${caught.message}. Nothing was kept`);
+		// PostgreSQL's own words, and where: "COPY organisations, line 3, column name".
 		const { message, where } = caught as { message?: string; where?: string };
 		throw new CopyError(
 			`PostgreSQL refused the rows of ${table}: ${message ?? String(caught)}${where ? ` (${where})` : ''}. Nothing was kept`
@@ -557,42 +565,8 @@ async function copyInto(client: pg.PoolClient, table: string, columns: Column[],
 	}
 }
 
-/** How much COPY text may wait to be sent: a few batches' worth. */
+/** How much COPY data may wait to be sent: a few batches' worth. */
 const COPY_AHEAD_BYTES = 32 * 1024 * 1024;
-
-async function* copyText(rows: Batches, columns: Column[]): AsyncGenerator<string> {
-	for await (const batch of rows) {
-		let text = '';
-		for (const row of batch) {
-			for (let i = 0; i < columns.length; i++)
-				text += (i === 0 ? '' : '\t') + copyValue(row[i], columns[i]!.kind);
-			text += '\n';
-		}
-		yield text;
-	}
-}
-
-const COPY_ESCAPES: Record<string, string> = {
-	'\\': '\\\\',
-	'\n': '\\n',
-	'\r': '\\r',
-	'\t': '\\t'
-};
-
-/**
- * A value as COPY's text format reads it: `\N` for null; a float as JavaScript writes it, the
- * shortest text that reads back as the same number (and -0 kept); text with its backslashes, tabs
- * and line breaks escaped.
- */
-function copyValue(value: unknown, kind: Kind): string {
-	if (value === null || value === undefined) return '\\N';
-	if (kind === 'text') {
-		const text = String(value);
-		return /[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!) : text;
-	}
-	if (kind === 'float' && Object.is(value, -0)) return '-0';
-	return String(value);
-}
 
 async function insertAll(write: AnyDb, table: string, columns: Column[], rows: Batches) {
 	const per = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
