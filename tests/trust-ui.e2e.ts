@@ -248,6 +248,48 @@ test('a viewer sees a small count as “fewer than 5”, and the total does not 
 	await page.context().close();
 });
 
+test('a scenario’s printable report hides small subgroup counts, as its CSVs do, whoever prints it', async ({
+	browser
+}) => {
+	const commissioner = await signedIn(browser, 'commissioner');
+	// illustrative: a partner's money ring-fenced for women in the North East
+	const created = await commissioner.request.post('/api/v1/scenarios', {
+		data: {
+			name: 'Illustrative women’s accommodation fund',
+			changes: [
+				{
+					type: 'co-commission',
+					partners: [
+						{
+							name: 'Northumbria PCC',
+							kind: 'pcc',
+							annualGbp: 200000,
+							category: 'Accommodation',
+							area: { region: 'N54' },
+							subgroup: 'women'
+						}
+					]
+				}
+			],
+			// figures for women as well as for everyone
+			assumptions: { subgroups: ['all', 'women'] }
+		}
+	});
+	expect(created.status()).toBe(201);
+	const { id } = await created.json();
+	await commissioner.goto(`/scenarios/${id}/report`);
+	const sunderland = commissioner
+		.getByRole('row')
+		.filter({ has: commissioner.getByRole('rowheader', { name: 'Sunderland' }) })
+		.filter({ hasText: 'women' });
+	await expect(sunderland).toHaveCount(1);
+	// need, gap before and gap after: never the small number itself
+	const cells = await sunderland.getByRole('cell').allInnerTexts();
+	expect(cells.slice(2, 3)).toEqual(['fewer than 5']);
+	expect([cells[5], cells[6]]).toEqual(['[c]', '[c]']);
+	await commissioner.context().close();
+});
+
 test('Sign out in the header works without JavaScript', async ({ browser }) => {
 	const page = await signedIn(browser, 'partner', false);
 	await page.goto('/gaps');

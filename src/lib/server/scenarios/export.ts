@@ -28,8 +28,9 @@ const versionsText = (v: Record<string, number>) =>
 /**
  * Disclosure control: which PDU counts of a subgroup other than "all" to hide in every table, and
  * a figure as written (`value`, or how it is hidden) for the PDU row or explanation it belongs to.
+ * Every exported or printed view of a scenario goes through it (the CSVs and the report).
  */
-function disclosureFor(result: ScenarioResult) {
+export function disclosureFor(result: ScenarioResult) {
 	const marks: DisclosureMarks = suppressForDisclosure(
 		withPartnerCounts(result.pdus, result.assumptions.subgroupShares)
 	);

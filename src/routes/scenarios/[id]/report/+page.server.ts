@@ -7,6 +7,7 @@ import { getDb } from '$lib/server/context';
 import { loadMapPaths } from '$lib/server/planning/map-paths';
 import { listDatasets } from '$lib/server/repositories/datasets';
 import { runSavedScenario } from '$lib/server/scenarios/run-saved';
+import { disclosureFor } from '$lib/server/scenarios/export';
 import { flattenAssumptions, placeNames } from '$lib/server/scenarios/report';
 import type { PageServerLoad } from './$types';
 
@@ -31,6 +32,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 				)
 			: undefined;
 	const { scenario, result, baseline } = run;
+	const shown = disclosureFor(result).row;
 	const names = placeNames(baseline);
 	const touched = [
 		...new Set<CrsCategory>(
@@ -84,7 +86,17 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		})),
 		headline: result.headline,
 		byCategory: result.byCategory,
-		changedRows: result.pdus.filter((r) => r.changed),
+		// printed and passed on: small subgroup counts hidden, as in the CSVs
+		changedRows: result.pdus
+			.filter((r) => r.changed)
+			.map((r) => ({
+				...r,
+				shown: {
+					need: shown(r, r.needCount, 'need'),
+					baselineGap: shown(r, r.baseline.gap, 'derived'),
+					scenarioGap: shown(r, r.scenario.gap, 'derived')
+				}
+			})),
 		fundingByPartner: result.fundingByPartner,
 		lots: result.lots,
 		market: result.market,
