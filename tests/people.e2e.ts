@@ -259,6 +259,13 @@ test('a viewer sees the scenario once it is published, and only reads it', async
 	await expect(page.getByTestId('read-only-notice')).toBeVisible();
 	await expect(page.getByTestId('save-form')).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Add collaborator' })).toHaveCount(0);
+	// results for all people on probation only, even when the address asks for a group
+	await page.goto(`/scenarios/${scenarioId}?people=women`);
+	await expect(page.getByTestId('subgroups-hidden')).toContainText(
+		'Results are for all people on probation.'
+	);
+	await expect(page.getByLabel('People', { exact: true })).toHaveCount(0);
+	await expect(page.getByRole('table', { name: /all people on probation, / })).toBeVisible();
 	await page.context().close();
 });
 

@@ -70,6 +70,11 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 			contributionsOf: contributionsOnly(editScope(user, facts)),
 			/** the organisation a partner speaks for: new contributions they add are in its name */
 			speaksFor: user.organisation,
+			/**
+			 * Viewers see results for all people on probation only: a group's figures by PDU could be
+			 * small enough to identify people (the gap finder shows them with small counts hidden).
+			 */
+			subgroupsHidden: user.role === 'viewer',
 			canCopy: canCreateScenario(user, scenario.regionCode),
 			canManage: canManageScenario(user, facts),
 			choices: visibilityChoices(user, facts),
