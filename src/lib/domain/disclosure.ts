@@ -31,7 +31,7 @@ export const SUPPRESSION_LABELS: Record<Suppression, string> = {
 
 /** The rule as the method page states it, one paragraph a line. */
 export const DISCLOSURE_RULE: readonly string[] = [
-	'A count of people that combines a subgroup (such as women or young adults) with a PDU is shown as “fewer than 5” when it is more than 0 and under 5, for viewers and in every published or exported view: the CSV downloads of the gap finder and of scenarios, and the API. A count of 0 is shown, because it identifies no one. The rule applies to modelled counts as well as imported ones, so every view behaves the same whichever it shows.',
+	'A count of people that combines a subgroup (such as women or young adults) with a PDU is shown as “fewer than 5” when it is more than 0 and under 5, for viewers and in every published or exported view: the CSV downloads of the gap finder and of scenarios, a scenario’s printable report, and the API. In the scenario studio viewers see results for all people on probation only. A count of 0 is shown, because it identifies no one. The rule applies to modelled counts as well as imported ones, so every view behaves the same whichever it shows.',
 	'So that totals cannot give a hidden count back, a second figure is hidden wherever a total would otherwise reveal one: the PDUs of a region add up to the region, and women and men add up to everyone. It is the smallest other count in the same total, shown as “[c]”, and the check repeats until no total has exactly one hidden figure. Figures worked out from a hidden count (coverage and the gap) are hidden with it. Counts for all people on probation, places and money are never hidden.'
 ];
 
