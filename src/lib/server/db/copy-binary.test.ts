@@ -47,6 +47,15 @@ describe('binaryCopy', () => {
 		expect(chunks.map((c) => c.length)).toEqual([19, 2 * (2 + 4 + 1), 2 + 4 + 1, 2]);
 	});
 
+	it("hands each row's bytes to onRow, as they are written", async () => {
+		const seen: string[] = [];
+		const rows = binaryCopy(batches([[1], [null]], [[-1]]), [{ name: 'a', type: 'int4' }], (b) =>
+			seen.push(b.toString('hex'))
+		);
+		for await (const chunk of rows) void chunk;
+		expect(seen).toEqual(['00010000000400000001', '0001ffffffff', '000100000004ffffffff']);
+	});
+
 	it('grows past its first buffer for long text', async () => {
 		const long = 'é'.repeat(3_000_000);
 		const bytes = await encode([{ name: 'a', type: 'text' }], [[long], [long]]);

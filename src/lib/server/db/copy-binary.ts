@@ -41,11 +41,13 @@ export function writesBinary(type: string): boolean {
 
 /**
  * The COPY data for `rows` (batches of rows, each its values in `columns` order): one Buffer a batch,
- * the header before the first and the trailer after the last.
+ * the header before the first and the trailer after the last. `onRow` sees each row's bytes as
+ * written (valid only during the call).
  */
 export async function* binaryCopy(
 	rows: AsyncIterable<unknown[][]>,
-	columns: BinaryColumn[]
+	columns: BinaryColumn[],
+	onRow: (bytes: Buffer) => void = () => {}
 ): AsyncGenerator<Buffer> {
 	const writers = columns.map((c) => {
 		if (!writesBinary(c.type)) throw new UncopyableValue(`${c.name} has type ${c.type}`);
@@ -55,6 +57,7 @@ export async function* binaryCopy(
 	for await (const batch of rows) {
 		const out = new Output();
 		for (const row of batch) {
+			const start = out.length;
 			out.fieldCount(columns.length);
 			for (let i = 0; i < columns.length; i++) {
 				const value = row[i];
@@ -62,6 +65,7 @@ export async function* binaryCopy(
 				if (value === null || value === undefined) out.null();
 				else writers[i]!(out, value);
 			}
+			onRow(out.bytes(start));
 		}
 		yield out.bytes();
 	}
@@ -121,8 +125,12 @@ class Output {
 		this.#at += 4 + length;
 	}
 
-	bytes(): Buffer {
-		return this.#buffer.subarray(0, this.#at);
+	get length(): number {
+		return this.#at;
+	}
+
+	bytes(from = 0): Buffer {
+		return this.#buffer.subarray(from, this.#at);
 	}
 
 	#room(bytes: number) {

@@ -38,8 +38,9 @@ export interface CopiedTable {
 	table: string;
 	rows: number;
 	/**
-	 * The sum (per 32-bit lane, modulo 2^32) of the md5 digests of the rows' canonical text: see
-	 * `canonicalRow`. A sum does not depend on row order, which the engines may differ on.
+	 * The sum (per 32-bit lane, modulo 2^32) of the md5 digests of the rows, each as the target takes
+	 * it: into PostgreSQL, its bytes in binary COPY; into SQLite, `canonicalRow`. A sum does not
+	 * depend on row order, which the engines may differ on.
 	 */
 	checksum: string;
 }
@@ -123,10 +124,12 @@ export async function copyDatabase(
 				const key = keys.get(table)!;
 				const checksum = new TableChecksum(columns);
 				// (The target's columns: the same names and kinds, with the target's own types.)
+				const into = targetTables.get(table)!;
 				await loader.load(
 					table,
-					targetTables.get(table)!,
-					checksum.tap(tableRows(source, read, table, columns, key, pageRows))
+					into,
+					tableRows(source, read, table, columns, key, pageRows),
+					checksum
 				);
 				const result = { table, rows: checksum.rows, checksum: checksum.value() };
 				copied.push(result);
@@ -136,7 +139,7 @@ export async function copyDatabase(
 				// PostgreSQL the check waits its turn on the connection, after the table's COPY, while the
 				// next table is read; SQLite's is read back at once, on the connection the next is written on.
 				const check = unhandledUntilAwaited(
-					mismatchOf(result, targetChecksum(target, write, table, columns, key, pageRows))
+					mismatchOf(result, targetChecksum(target, write, table, into, key, pageRows))
 				);
 				checks.push(check);
 				if (engineOf(write) !== 'postgres') await check;
@@ -362,10 +365,11 @@ type Batches = AsyncIterable<unknown[][]>;
 /** How a table's rows go into the target, within its transaction. */
 interface Loader {
 	/**
-	 * Hand a table's rows to the target; resolves once they have all been read. Into PostgreSQL they
-	 * may still be on their way, and the next table's rows are read meanwhile.
+	 * Hand a table's rows to the target, each added to `checksum` as the target takes it; resolves
+	 * once they have all been read. Into PostgreSQL they may still be on their way, and the next
+	 * table's rows are read meanwhile.
 	 */
-	load(table: string, columns: Column[], rows: Batches): Promise<void>;
+	load(table: string, columns: Column[], rows: Batches, checksum: TableChecksum): Promise<void>;
 	/** Resolves once every row handed over is written; rejects with the first failure. */
 	written(): Promise<void>;
 }
@@ -383,7 +387,8 @@ async function inTargetTransaction(
 	if (!pool) {
 		await (target as unknown as AnyDb).transaction().execute((trx) =>
 			copy(trx, {
-				load: (table, columns, rows) => insertAll(trx, table, columns, rows),
+				load: (table, columns, rows, checksum) =>
+					insertAll(trx, table, columns, checksum.tap(rows)),
 				written: async () => {}
 			})
 		);
@@ -414,11 +419,11 @@ function copyLoader(client: pg.PoolClient): Loader {
 	const copies: Promise<void>[] = [];
 	let failure: unknown;
 	return {
-		async load(table, columns, rows) {
+		async load(table, columns, rows, checksum) {
 			if (failure) throw failure;
 			let allRead!: () => void;
 			const read = new Promise<void>((resolve) => (allRead = resolve));
-			const copy = copyInto(client, table, columns, whenDone(rows, allRead));
+			const copy = copyInto(client, table, columns, whenDone(rows, allRead), checksum);
 			copy.catch((caught: unknown) => (failure ??= caught));
 			copies.push(copy);
 			// The first failure is the one to report: the COPYs after it fail only for following it.
@@ -542,11 +547,17 @@ async function* pages(
  * COPY a table's rows into PostgreSQL, in the binary format (see copy-binary.ts), as pg_restore
  * does: far cheaper for both sides than INSERTs, which PostgreSQL parses and plans batch by batch.
  */
-async function copyInto(client: pg.PoolClient, table: string, columns: Column[], rows: Batches) {
+async function copyInto(
+	client: pg.PoolClient,
+	table: string,
+	columns: Column[],
+	rows: Batches,
+	checksum: TableChecksum
+) {
 	const list = columns.map((c) => quoted(c.name)).join(', ');
 	try {
 		await pipeline(
-			Readable.from(binaryCopy(rows, columns)),
+			Readable.from(binaryCopy(rows, columns, (bytes) => checksum.addBytes(bytes))),
 			// Room for several batches ahead: this process makes the next while PostgreSQL reads the last.
 			client.query(
 				copyFrom(`copy ${quoted(table)} (${list}) from stdin (format binary)`, {
@@ -611,8 +622,17 @@ class TableChecksum {
 
 	constructor(private readonly columns: Column[]) {}
 
+	/** A row going into SQLite. */
 	add(row: unknown[]) {
-		const digest = crypto.hash('md5', canonicalRow(row, this.columns), 'buffer');
+		this.#addDigest(crypto.hash('md5', canonicalRow(row, this.columns), 'buffer'));
+	}
+
+	/** A row going into PostgreSQL: its bytes in binary COPY. */
+	addBytes(bytes: Buffer) {
+		this.#addDigest(crypto.hash('md5', bytes, 'buffer'));
+	}
+
+	#addDigest(digest: Buffer) {
 		for (let i = 0; i < 4; i++) this.#lanes[i]! += digest.readUInt32BE(i * 4);
 		this.rows++;
 	}
@@ -637,7 +657,7 @@ function lanesHex(lanes: number[]): string {
 const FLOAT_BYTES = Buffer.alloc(8);
 
 /**
- * A row as text that both engines write alike (PostgreSQL through `canonicalRowSql`): each value in
+ * A row as text, for a copy into SQLite (read back as it is read from the source): each value in
  * column order, followed by `;`: `N` for null, an integer in decimal, a float as the hex of its 8
  * bytes (exact, where decimal text differs between the engines: 1e+20 or 100000000000000000000),
  * text after its length in UTF-8 bytes and a colon (so no text can pass for two values).
@@ -659,24 +679,33 @@ function canonicalRow(row: unknown[], columns: Column[]): string {
 	return text;
 }
 
-/** `canonicalRow` in PostgreSQL's SQL, for a row of the table being queried. */
-function canonicalRowSql(columns: Column[]) {
-	return sql.join(
-		columns.map((c) => {
-			const value = sql.ref(c.name);
-			if (c.kind === 'integer') return sql`coalesce(${value}::text || ';', 'N;')`;
-			if (c.kind === 'float')
-				return sql`coalesce(encode(float8send(${value}::float8), 'hex') || ';', 'N;')`;
-			return sql`coalesce(octet_length(${value})::text || ':' || ${value} || ';', 'N;')`;
-		}),
-		sql` || `
-	);
+/**
+ * A row's bytes in binary COPY (see copy-binary.ts), in PostgreSQL's SQL, from the row as stored:
+ * the number of fields, then each as its length (-1 for null) and its type's binary form.
+ */
+function binaryRowSql(columns: Column[]) {
+	const fields = columns.map((c) => {
+		const value = sql.ref(c.name);
+		const length = (n: number) => sql.lit(`\\x${n.toString(16).padStart(8, '0')}`);
+		const bytes = {
+			int2: sql`${length(2)}::bytea || int2send(${value})`,
+			int4: sql`${length(4)}::bytea || int4send(${value})`,
+			int8: sql`${length(8)}::bytea || int8send(${value})`,
+			float4: sql`${length(4)}::bytea || float4send(${value})`,
+			float8: sql`${length(8)}::bytea || float8send(${value})`,
+			text: sql`int4send(octet_length(${value})) || textsend(${value})`,
+			varchar: sql`int4send(octet_length(${value})) || textsend(${value}::text)`
+		}[c.type];
+		if (!bytes) throw new CopyError(`${c.name} has type ${c.type}, which db copy cannot check`);
+		return sql`coalesce(${bytes}, '\\xffffffff'::bytea)`;
+	});
+	return sql.join([sql`int2send(${sql.lit(columns.length)}::int2)`, ...fields], sql` || `);
 }
 
 /**
  * What the target holds of a table, counted and checksummed as `TableChecksum` does: by one query
- * on PostgreSQL, which sums the rows' digests itself; SQLite's rows are read back (cheaply: it is
- * in this process).
+ * on PostgreSQL, which makes each row's binary COPY bytes again from what it stored, and sums their
+ * digests itself; SQLite's rows are read back (cheaply: it is in this process).
  */
 async function targetChecksum(
 	target: DB,
@@ -695,7 +724,7 @@ async function targetChecksum(
 		// digest would be computed once for each lane.
 		const { rows } = await sql<{ n: number; l0: number; l1: number; l2: number; l3: number }>`
 			select count(*) as n, ${lane(0)} as l0, ${lane(1)} as l1, ${lane(2)} as l2, ${lane(3)} as l3
-			from (select md5(${canonicalRowSql(columns)}) as h from ${sql.table(table)} offset 0) as digests`.execute(
+			from (select md5(${binaryRowSql(columns)}) as h from ${sql.table(table)} offset 0) as digests`.execute(
 			write
 		);
 		const r = rows[0]!;
