@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	decodeText,
@@ -6,6 +7,9 @@ import {
 	parseDate,
 	parseMoney,
 	parseNumber,
+	quickDate,
+	quickMoney,
+	quickWholeNumber,
 	readHeader,
 	readTable
 } from './read';
@@ -126,6 +130,74 @@ describe('parseDate', () => {
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(result.message).toMatch(message);
 	});
+});
+
+describe('quick readings of the usual shapes', () => {
+	it.each([
+		[quickDate, '2027-03-31', '2027-03-31'],
+		[quickDate, '31/03/2027', '2027-03-31'],
+		[quickDate, '29.02.2024', '2024-02-29'],
+		[quickMoney, '£1,234,000.00', 1234000],
+		[quickMoney, '725000', 725000],
+		[quickWholeNumber, '018', 18]
+	] as const)('%o reads %j as %j', (quick, raw, value) =>
+		expect((quick as (raw: string) => unknown)(raw)).toBe(value)
+	);
+
+	it.each([
+		[quickDate, '31/02/2027'],
+		[quickDate, '1/4/2025'],
+		[quickDate, '0999-01-01'],
+		[quickMoney, '£1,234.50'],
+		[quickMoney, '£ 25'],
+		[quickMoney, '12,34'],
+		[quickWholeNumber, '1,200'],
+		[quickWholeNumber, '-5']
+	] as const)('%o leaves %j to the full parser', (quick, raw) =>
+		expect((quick as (raw: string) => unknown)(raw)).toBeUndefined()
+	);
+
+	// Texts near the usual shapes: digits, separators, '£', spaces and the odd letter.
+	const nearly = fc
+		.array(fc.constantFrom(...'0123456789012345678901234567890123456789/.-,,££  G'.split('')), {
+			maxLength: 18
+		})
+		.map((chars) => chars.join(''));
+	const dateLike = fc
+		.tuple(
+			fc.integer({ min: 0, max: 10000 }),
+			fc.integer({ min: 0, max: 13 }),
+			fc.integer({ min: 0, max: 32 })
+		)
+		.chain(([y, m, d]) =>
+			fc.constantFrom(
+				`${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+				`${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${String(y).padStart(4, '0')}`,
+				`${String(d).padStart(2, '0')}.${String(m).padStart(2, '0')}-${y}`
+			)
+		);
+	const moneyLike = fc
+		.tuple(fc.nat(), fc.boolean(), fc.constantFrom('', '.0', '.00', '.50', '.'))
+		.map(([n, pound, pence]) => `${pound ? '£' : ''}${n.toLocaleString('en-GB')}${pence}`);
+
+	/** Whatever `quick` reads, `parse` reads the same. */
+	const agrees =
+		<T>(quick: (raw: string) => T | undefined, parse: (raw: string) => unknown) =>
+		(raw: string) => {
+			const value = quick(raw);
+			if (value !== undefined) expect(parse(raw)).toEqual({ ok: true, value });
+		};
+
+	it('quickDate reads as parseDate does', () =>
+		fc.assert(fc.property(fc.oneof(nearly, dateLike), agrees(quickDate, parseDate)), {
+			numRuns: 3000
+		}));
+	it('quickMoney reads as parseMoney does', () =>
+		fc.assert(fc.property(fc.oneof(nearly, moneyLike), agrees(quickMoney, parseMoney)), {
+			numRuns: 3000
+		}));
+	it('quickWholeNumber reads as parseNumber does', () =>
+		fc.assert(fc.property(nearly, agrees(quickWholeNumber, parseNumber)), { numRuns: 3000 }));
 });
 
 describe('parseBoolean', () => {

@@ -391,6 +391,80 @@ function isoDate(raw: string, year: number, month: number, day: number): CellRes
 	return ok(d.toISOString().slice(0, 10));
 }
 
+// Quick readings of the shapes most cells take, without a regular expression or a lookup: a large
+// file has hundreds of thousands of dates and amounts. Each gives what its parser gives for the
+// texts it reads, and undefined for any other text, which the parser then reads (and explains).
+
+/** The value of text[from, to) when it is all digits (at most 15, so the value is exact), else -1. */
+function digitsValue(text: string, from: number, to: number): number {
+	if (to - from > 15) return -1;
+	let n = 0;
+	for (let i = from; i < to; i++) {
+		const c = text.charCodeAt(i) - 48;
+		if (!(c >= 0 && c <= 9)) return -1;
+		n = n * 10 + c;
+	}
+	return n;
+}
+
+const isDateSeparator = (c: number) => c === 47 || c === 46 || c === 45; // / . -
+
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** As parseDate, for '2027-03-31' and '31/03/2027' (two-digit day and month, year from 1000) on the calendar. */
+export function quickDate(text: string): string | undefined {
+	if (text.length !== 10) return undefined;
+	const iso = text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45;
+	if (!iso && !(isDateSeparator(text.charCodeAt(2)) && isDateSeparator(text.charCodeAt(5))))
+		return undefined;
+	const year = iso ? digitsValue(text, 0, 4) : digitsValue(text, 6, 10);
+	const month = iso ? digitsValue(text, 5, 7) : digitsValue(text, 3, 5);
+	const day = iso ? digitsValue(text, 8, 10) : digitsValue(text, 0, 2);
+	if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+		return undefined;
+	return iso ? text : `${text.slice(6, 10)}-${text.slice(3, 5)}-${text.slice(0, 2)}`;
+}
+
+/** As parseNumber, for a trimmed whole number written as digits alone (up to 15). */
+export function quickWholeNumber(text: string): number | undefined {
+	const n = text.length > 0 ? digitsValue(text, 0, text.length) : -1;
+	return n < 0 ? undefined : n;
+}
+
+/**
+ * As parseMoney, for a trimmed amount of whole pounds: '£' (with no space after it) or nothing,
+ * digits (up to 15) with or without commas between thousands, then nothing or '.' and zeros.
+ */
+export function quickMoney(text: string): number | undefined {
+	const length = text.length;
+	let i = text.charCodeAt(0) === 0xa3 ? 1 : 0; // '£'
+	let pounds = 0;
+	let digits = 0;
+	let run = 0; // digits since the start or the last comma
+	let grouped = false;
+	for (; i < length; i++) {
+		const c = text.charCodeAt(i);
+		if (c >= 48 && c <= 57) {
+			pounds = pounds * 10 + (c - 48);
+			digits++;
+			run++;
+		} else if (c === 44) {
+			// the first group 1 to 3 digits, every later one 3
+			if (run === 0 || run > 3 || (grouped && run !== 3)) return undefined;
+			grouped = true;
+			run = 0;
+		} else break;
+	}
+	if (run === 0 || (grouped && run !== 3) || digits > 15) return undefined;
+	if (i === length) return pounds;
+	if (text.charCodeAt(i) !== 46 || i + 1 === length) return undefined; // '.' and at least one digit
+	for (i++; i < length; i++) if (text.charCodeAt(i) !== 48) return undefined;
+	return pounds;
+}
+
 const TRUE = new Set(['true', 'yes', 'y', '1']);
 const FALSE = new Set(['false', 'no', 'n', '0']);
 
