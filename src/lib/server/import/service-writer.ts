@@ -23,7 +23,8 @@ export interface SupplyRow {
 export class OrganisationResolver {
 	// A file names the same few organisations on many rows: resolve each spelling once.
 	private readonly canonicalOf = new Map<string, string>();
-	private readonly keyOf = new Map<string, string>();
+	/** each spelling's normalised canonical name, and whether `note` has met it */
+	private readonly keyOf = new Map<string, { key: string; noted: boolean }>();
 	/** as resolveOrganisationName: an alias first, then a canonical name; the first listed wins */
 	private readonly byAlias = new Map<string, string>();
 	private readonly byName = new Map<string, string>();
@@ -52,12 +53,16 @@ export class OrganisationResolver {
 
 	/** The normalised canonical name: what organisations are stored and compared by. */
 	key(name: string): string {
-		let key = this.keyOf.get(name);
-		if (key === undefined) {
-			key = normaliseOrganisationName(this.canonical(name));
-			this.keyOf.set(detach(name), key);
+		return this.keyEntry(name).key;
+	}
+
+	private keyEntry(name: string): { key: string; noted: boolean } {
+		let entry = this.keyOf.get(name);
+		if (entry === undefined) {
+			entry = { key: normaliseOrganisationName(this.canonical(name)), noted: false };
+			this.keyOf.set(detach(name), entry);
 		}
-		return key;
+		return entry;
 	}
 
 	/** Note a service's organisations, counting those not known before. */
@@ -67,8 +72,11 @@ export class OrganisationResolver {
 	}
 
 	private noteName(name: string): void {
-		const key = this.key(name);
-		if (!this.byName.has(key)) this.fresh.add(key);
+		// A name met before is counted already: one lookup for each of a file's many repeats.
+		const entry = this.keyEntry(name);
+		if (entry.noted) return;
+		entry.noted = true;
+		if (!this.byName.has(entry.key)) this.fresh.add(entry.key);
 	}
 
 	/** Organisations named in the services noted that were not known before. */

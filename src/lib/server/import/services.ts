@@ -32,6 +32,9 @@ import {
 	parseDate,
 	parseMoney,
 	parseNumber,
+	quickDate,
+	quickMoney,
+	quickWholeNumber,
 	type CellResult,
 	type CsvTable
 } from './read';
@@ -265,18 +268,32 @@ function onFlatMap(
 	let inside = false;
 	for (const ring of rings)
 		for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-			const [xi, yi] = ring[i] as [number, number];
-			const [xj, yj] = ring[j] as [number, number];
+			const pi = ring[i]!;
+			const pj = ring[j]!;
+			const xi = pi[0]!;
+			const yi = pi[1]!;
+			const xj = pj[0]!;
+			const yj = pj[1]!;
 			if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi)
 				inside = !inside;
 			const dx = xj - xi;
+			const margin = 0.0001 + 0.005 * dx * dx;
+			// Most edges are far from the point: outside the edge's box widened by the margin (and a
+			// little more, for rounding), the point cannot be near it.
+			const reach = margin * 1.001 + 1e-9;
+			if (
+				lat < Math.min(yi, yj) - reach ||
+				lat > Math.max(yi, yj) + reach ||
+				lon < Math.min(xi, xj) - reach ||
+				lon > Math.max(xi, xj) + reach
+			)
+				continue;
 			const dy = yj - yi;
 			const length2 = dx * dx + dy * dy;
 			const t =
 				length2 > 0 ? Math.max(0, Math.min(1, ((lon - xi) * dx + (lat - yi) * dy) / length2)) : 0;
 			const ex = xi + t * dx - lon;
 			const ey = yi + t * dy - lat;
-			const margin = 0.0001 + 0.005 * dx * dx;
 			if (ex * ex + ey * ey < margin * margin) return 'near an edge';
 		}
 	return inside ? 'inside' : 'outside';
@@ -333,17 +350,80 @@ export class NameIndex<T> {
 /** Distinct cell texts remembered per column: enough for any real file's regions, dates and amounts. */
 const MEMO_LIMIT = 20_000;
 
-/** A cell parser that parses each distinct text once (its results are shared, so never mutated). */
+/**
+ * A cell parser that parses each distinct text once (its results are shared, so never mutated).
+ * A remembered text is parsed as its kept copy, so no value cut from it (a postcode district) keeps
+ * a slice of the file's text alive.
+ */
 function memo<T>(parse: (raw: string) => CellResult<T>): (raw: string) => CellResult<T> {
 	const results = new Map<string, CellResult<T>>();
 	return (raw) => {
 		let result = results.get(raw);
 		if (result === undefined) {
-			result = parse(raw);
-			if (results.size < MEMO_LIMIT) results.set(detach(raw), result);
+			if (results.size >= MEMO_LIMIT) return parse(raw);
+			const kept = detach(raw);
+			result = parse(kept);
+			results.set(kept, result);
 		}
 		return result;
 	};
+}
+
+/**
+ * A cell parser that reads the usual shapes of text with `quick` (which gives what `parse` would,
+ * or undefined) and any other text with `parse`, each distinct text once.
+ */
+function quickOr<T>(
+	quick: (raw: string) => T | undefined,
+	parse: (raw: string) => CellResult<T>
+): (raw: string) => CellResult<T> {
+	const slow = memo(parse);
+	return (raw) => {
+		const value = quick(raw);
+		return value !== undefined ? { ok: true, value } : slow(raw);
+	};
+}
+
+/** A `;`-separated cell's items that parse (each once, in order), and the messages of those that do not. */
+interface ListResult<T> {
+	found: T[];
+	messages: string[];
+}
+
+/**
+ * A list parser that parses each distinct cell once: a file names the same few lists of
+ * categories, PCC areas or PDUs on many rows. Its results are shared, so never mutated.
+ */
+function memoList<T>(
+	find: (raw: string) => CellResult<T>,
+	order?: (found: T[]) => T[]
+): (raw: string) => ListResult<T> {
+	const parseList = (raw: string) => {
+		const result = readList(raw, find);
+		return order ? { found: order(result.found), messages: result.messages } : result;
+	};
+	const results = new Map<string, ListResult<T>>();
+	return (raw) => {
+		let result = results.get(raw);
+		if (result === undefined) {
+			if (results.size >= MEMO_LIMIT) return parseList(raw);
+			const kept = detach(raw);
+			result = parseList(kept);
+			results.set(kept, result);
+		}
+		return result;
+	};
+}
+
+/** A `;`-separated cell's items, each parsed. */
+function readList<T>(raw: string, find: (raw: string) => CellResult<T>): ListResult<T> {
+	const result: ListResult<T> = { found: [], messages: [] };
+	for (const item of list(raw)) {
+		const r = find(item);
+		if (!r.ok) result.messages.push(r.message);
+		else if (!result.found.includes(r.value)) result.found.push(r.value);
+	}
+	return result;
 }
 
 function list(raw: string): string[] {
@@ -375,7 +455,8 @@ class RowCells {
 
 	start(cellOf: (column: ServiceColumn) => string | undefined): void {
 		this.cellOf = cellOf;
-		this.issues = [];
+		// A row's issues are handed on with it; an empty list stays for the next row.
+		if (this.issues.length > 0) this.issues = [];
 	}
 
 	/** a column whose cell, when not blank, must parse (and, when `required` says what it is, not be blank) */
@@ -396,17 +477,12 @@ class RowCells {
 	}
 
 	/** a `;`-separated list whose every item must parse; all misses are reported together */
-	many<T>(column: ServiceColumn, find: (raw: string) => CellResult<T>): T[] {
-		const found: T[] = [];
+	many<T>(column: ServiceColumn, read: (raw: string) => ListResult<T>): T[] {
 		const raw = cleanCell(this.cellOf(column) ?? '');
-		if (raw === '') return found;
-		for (const item of list(raw)) {
-			const result = find(item);
-			if (result.ok) {
-				if (!found.includes(result.value)) found.push(result.value);
-			} else this.issues.push({ column, message: result.message });
-		}
-		return found;
+		if (raw === '') return [];
+		const { found, messages } = read(raw);
+		for (const message of messages) this.issues.push({ column, message });
+		return found.slice(); // the row's own copy: the parsed list is shared
 	}
 }
 
@@ -520,24 +596,50 @@ export function serviceRowChecker(
 		return parsed ? { ok: true, value: parsed } : categories.find(raw);
 	};
 
+	const text300 = text(300);
 	const parse = {
 		source: (r: string) => sources.find(r),
 		reference: text(100),
 		name: text(300),
 		mechanism: (r: string) => mechanisms.find(r),
-		text300: text(300),
-		category: memo(category),
+		text300,
+		// Lists of organisations are too varied to remember; lists of categories, areas and PDUs are not.
+		subcontractors: (raw: string) => readList(raw, text300),
+		// in the categories' own order, as a service lists them
+		categories: memoList(memo(category), (found) =>
+			CRS_CATEGORIES.filter((c) => found.includes(c))
+		),
 		region: (r: string) => regions.find(r),
-		pccArea: (r: string) => pccAreas.find(r),
-		pdu: (r: string) => pdus.find(r),
-		outcode,
+		pccAreas: memoList((r: string) => pccAreas.find(r)),
+		pdus: memoList((r: string) => pdus.find(r)),
+		outcode: memo(outcode),
 		lat: decimalIn(49.8, 60.9, 'latitude'),
 		lon: decimalIn(-8.7, 1.8, 'longitude'),
-		date: memo(parseDate),
-		money: memo(parseMoney),
-		places: memo(placesPerYear),
+		date: quickOr(quickDate, parseDate),
+		money: quickOr(quickMoney, parseMoney),
+		places: quickOr(quickWholeNumber, placesPerYear),
 		sex: memo(sex),
-		age: memo(wholeNumber(0, 120))
+		age: quickOr(
+			(raw) => {
+				const n = quickWholeNumber(raw);
+				return n !== undefined && n <= 120 ? n : undefined;
+			},
+			wholeNumber(0, 120)
+		)
+	};
+
+	// A site placed by its postcode district is at the district's centroid: locate each district
+	// once, without making a key of the point's coordinates on every row.
+	const ladOfDistrict = new Map<string, string | null>();
+	const ladOf = (site: ImportedSite, outcode: string | undefined): string | null => {
+		if (site.precision === 'exact' || outcode === undefined)
+			return ref.locateLad(site.lon, site.lat) ?? null;
+		let lad = ladOfDistrict.get(outcode);
+		if (lad === undefined) {
+			lad = ref.locateLad(site.lon, site.lat) ?? null;
+			ladOfDistrict.set(outcode, lad);
+		}
+		return lad;
 	};
 
 	// One reader for every row (a file can have 100,000): no functions made per row.
@@ -554,11 +656,11 @@ export function serviceRowChecker(
 			mechanism: cell('mechanism', parse.mechanism, 'the mechanism'),
 			funder: cell('funder', parse.text300),
 			lead_provider: cell('lead_provider', parse.text300),
-			subcontractors: many('subcontractors', parse.text300),
-			categories: many('categories', parse.category),
+			subcontractors: many('subcontractors', parse.subcontractors),
+			categories: many('categories', parse.categories),
 			region: cell('region', parse.region),
-			pcc_areas: many('pcc_areas', parse.pccArea),
-			pdus: many('pdus', parse.pdu),
+			pcc_areas: many('pcc_areas', parse.pccAreas),
+			pdus: many('pdus', parse.pdus),
 			site_postcode: cell('site_postcode', parse.outcode),
 			lat: cell('lat', parse.lat),
 			lon: cell('lon', parse.lon),
@@ -602,13 +704,9 @@ export function serviceRowChecker(
 				ladCode: null
 			};
 		}
-		if (site) site.ladCode = ref.locateLad(site.lon, site.lat) ?? null;
+		if (site) site.ladCode = ladOf(site, r.site_postcode?.outcode);
 
 		// The region: as given, else the one region all the named PDUs, PCC areas or the site lie in.
-		const regionsOf = new Set([
-			...r.pdus.map((p) => p.regionCode),
-			...r.pcc_areas.map((p) => p.regionCode)
-		]);
 		let regionCode = r.region?.code ?? null;
 		if (r.region) {
 			for (const p of r.pcc_areas)
@@ -616,9 +714,15 @@ export function serviceRowChecker(
 					issue('pcc_areas', `'${p.name}' is not in ${r.region.name}`);
 			for (const p of r.pdus)
 				if (p.regionCode !== r.region.code) issue('pdus', `'${p.name}' is not in ${r.region.name}`);
-		} else if (regionsOf.size === 1) regionCode = [...regionsOf][0]!;
-		else if (regionsOf.size === 0 && site?.ladCode)
-			regionCode = ref.ladRegions.get(site.ladCode) ?? null;
+		} else {
+			const regionsOf = new Set([
+				...r.pdus.map((p) => p.regionCode),
+				...r.pcc_areas.map((p) => p.regionCode)
+			]);
+			if (regionsOf.size === 1) regionCode = [...regionsOf][0]!;
+			else if (regionsOf.size === 0 && site?.ladCode)
+				regionCode = ref.ladRegions.get(site.ladCode) ?? null;
+		}
 
 		const lotLevel: LotLevel | undefined =
 			r.pdus.length > 0
@@ -646,7 +750,7 @@ export function serviceRowChecker(
 				funder: r.funder,
 				leadProvider: r.lead_provider,
 				subcontractors: r.subcontractors,
-				categories: CRS_CATEGORIES.filter((c) => r.categories.includes(c)),
+				categories: r.categories,
 				regionCode,
 				pccAreaIds: r.pcc_areas.map((p) => p.id),
 				pduCodes: r.pdus.map((p) => p.code),
