@@ -715,12 +715,9 @@ export function serviceRowChecker(
 			for (const p of r.pdus)
 				if (p.regionCode !== r.region.code) issue('pdus', `'${p.name}' is not in ${r.region.name}`);
 		} else {
-			const regionsOf = new Set([
-				...r.pdus.map((p) => p.regionCode),
-				...r.pcc_areas.map((p) => p.regionCode)
-			]);
-			if (regionsOf.size === 1) regionCode = [...regionsOf][0]!;
-			else if (regionsOf.size === 0 && site?.ladCode)
+			const sole = soleRegion(r.pdus, r.pcc_areas);
+			if (sole !== undefined) regionCode = sole;
+			else if (r.pdus.length === 0 && r.pcc_areas.length === 0 && site?.ladCode)
 				regionCode = ref.ladRegions.get(site.ladCode) ?? null;
 		}
 
@@ -767,6 +764,19 @@ export function serviceRowChecker(
 			}
 		};
 	};
+}
+
+/** The one region all the PDUs and PCC areas lie in; undefined when there are none, or several. */
+function soleRegion(
+	pdus: readonly { regionCode: string }[],
+	pccAreas: readonly { regionCode: string }[]
+): string | undefined {
+	// Without making a set on every row: most rows name none, or one of each.
+	const first = pdus[0]?.regionCode ?? pccAreas[0]?.regionCode;
+	if (first === undefined) return undefined;
+	for (const p of pdus) if (p.regionCode !== first) return undefined;
+	for (const p of pccAreas) if (p.regionCode !== first) return undefined;
+	return first;
 }
 
 /**
