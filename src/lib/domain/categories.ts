@@ -1,3 +1,5 @@
+import { caseAndSpaceKey } from './text';
+
 /**
  * The eight Commissioned Rehabilitative Services (CRS) categories: the supply-side words for need.
  * The Dynamic Framework has 14 categories; these eight are the ones demand is measured against.
@@ -52,8 +54,7 @@ const CATEGORY_ALIASES: Record<string, CrsCategory> = {
 
 /** The CRS category a free-text name stands for, or undefined when it is not one of the eight. */
 export function parseCategory(name: string): CrsCategory | undefined {
-	const key = name.trim().toLowerCase().replace(/\s+/g, ' ');
-	return CATEGORY_ALIASES[key];
+	return CATEGORY_ALIASES[caseAndSpaceKey(name)];
 }
 
 /**

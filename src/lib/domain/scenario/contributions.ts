@@ -1,4 +1,5 @@
 import type { ScenarioChange } from './schema';
+import { caseAndSpaceKey } from '../text';
 
 /**
  * A partner (a PCC, local authority, NHS body or combined authority) may change its own
@@ -16,10 +17,8 @@ export interface ScenarioDraft {
 }
 
 /** Organisation names match whatever their case and spacing ("Northumbria  pcc" is Northumbria PCC). */
-export const organisationKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
-
 export const isContributionOf = (partnerName: string, organisation: string) =>
-	organisationKey(partnerName) === organisationKey(organisation);
+	caseAndSpaceKey(partnerName) === caseAndSpaceKey(organisation);
 
 interface Kept {
 	key: string;

@@ -20,12 +20,7 @@ export { splitPennies } from './money';
 export { assessLot, type LotRules, type LotEligibility } from './eligibility';
 export { CO_COMMISSION_RULE } from './co-commission';
 export { replacedServices } from './lots';
-export {
-	changesBeyondContributions,
-	isContributionOf,
-	organisationKey,
-	type ScenarioDraft
-} from './contributions';
+export { changesBeyondContributions, isContributionOf, type ScenarioDraft } from './contributions';
 export { prepareScenarioBase, scenarioBaseFor, type ScenarioBase } from './base';
 export {
 	toScenarioOrganisations,

@@ -7,6 +7,8 @@
  * reported as unmatched, never placed near something like it.
  */
 
+import { caseAndSpaceKey } from '$lib/domain/text';
+
 export interface DistrictName {
 	code: string;
 	name: string;
@@ -16,10 +18,6 @@ export interface DistrictName {
 /** What the rule is, in a sentence, for the API's method text. */
 export const LOCATION_RULE =
 	'the free text is split at commas, semicolons and vertical bars (HTML tags removed); each name is matched, ignoring case and spacing, to a local authority district of the same probation region by its exact name (ONS names such as "Bristol, City of" also as "Bristol") or by the name without a trailing " City" (no fuzzy matching), and placed at that district\u2019s approximate population-weighted centroid';
-
-function key(text: string): string {
-	return text.trim().replace(/\s+/g, ' ').toLowerCase();
-}
 
 /**
  * The names in a delivery-locations field, in order, each once (compared ignoring case): split at
@@ -31,8 +29,8 @@ export function splitLocations(field: string | null): string[] {
 	const names: string[] = [];
 	for (const part of field.replace(/<[^>]*>/g, ' ').split(/[,;|\n\r]/)) {
 		const name = part.replace(/\s+/g, ' ').trim().replace(/\.+$/, '').trim();
-		if (!name || seen.has(key(name))) continue;
-		seen.add(key(name));
+		if (!name || seen.has(caseAndSpaceKey(name))) continue;
+		seen.add(caseAndSpaceKey(name));
 		names.push(name);
 	}
 	return names;
@@ -42,10 +40,10 @@ export function splitLocations(field: string | null): string[] {
 export function indexDistricts(districts: readonly DistrictName[]): Map<string, DistrictName> {
 	const index = new Map<string, DistrictName>();
 	for (const d of districts) {
-		index.set(`${d.regionCode}|${key(d.name)}`, d);
+		index.set(`${d.regionCode}|${caseAndSpaceKey(d.name)}`, d);
 		// ONS writes some unitary names as "Bristol, City of"; the towns are written plainly.
-		const plain = key(d.name).replace(/, city of$/, '');
-		if (plain !== key(d.name)) index.set(`${d.regionCode}|${plain}`, d);
+		const plain = caseAndSpaceKey(d.name).replace(/, city of$/, '');
+		if (plain !== caseAndSpaceKey(d.name)) index.set(`${d.regionCode}|${plain}`, d);
 	}
 	return index;
 }
@@ -56,8 +54,10 @@ export function matchLocation(
 	regionCode: string,
 	index: ReadonlyMap<string, DistrictName>
 ): DistrictName | undefined {
-	const exact = index.get(`${regionCode}|${key(name)}`);
+	const exact = index.get(`${regionCode}|${caseAndSpaceKey(name)}`);
 	if (exact) return exact;
-	const withoutCity = key(name).replace(/ city$/, '');
-	return withoutCity === key(name) ? undefined : index.get(`${regionCode}|${withoutCity}`);
+	const withoutCity = caseAndSpaceKey(name).replace(/ city$/, '');
+	return withoutCity === caseAndSpaceKey(name)
+		? undefined
+		: index.get(`${regionCode}|${withoutCity}`);
 }

@@ -2,6 +2,8 @@
  * "Did you mean …?" for bad API parameters: the nearest valid value to what was sent.
  */
 
+import { caseAndSpaceKey } from '$lib/domain/text';
+
 /**
  * Edit distance between two strings: insertions, deletions, substitutions and swaps of two
  * neighbouring characters each cost 1 (optimal string alignment), so "N45" is one edit from "N54".
@@ -35,10 +37,6 @@ export interface SuggestionCandidate {
 	spellings?: readonly string[];
 }
 
-function normalise(text: string): string {
-	return text.trim().toLowerCase().replace(/\s+/g, ' ');
-}
-
 /**
  * The valid value nearest to `input`, or undefined when nothing is near enough to be a useful guess.
  * In order: a spelling equal to the input ignoring case; a spelling that contains the input
@@ -50,12 +48,12 @@ export function suggestNearest(
 	input: string,
 	candidates: readonly (string | SuggestionCandidate)[]
 ): string | undefined {
-	const typed = normalise(input);
+	const typed = caseAndSpaceKey(input);
 	if (!typed) return undefined;
 	const options = candidates.map((c) =>
 		typeof c === 'string'
-			? { value: c, spellings: [normalise(c)] }
-			: { value: c.value, spellings: (c.spellings ?? [c.value]).map(normalise) }
+			? { value: c, spellings: [caseAndSpaceKey(c)] }
+			: { value: c.value, spellings: (c.spellings ?? [c.value]).map(caseAndSpaceKey) }
 	);
 	const exact = options.find((o) => o.spellings.includes(typed));
 	if (exact) return exact.value;

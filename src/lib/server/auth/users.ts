@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { collapseSpaces } from '$lib/domain/text';
 import type { DB } from '../db';
 import { commaList } from '../db/sql';
 import { recordAudit, type AuditContext } from './audit';
@@ -182,7 +183,7 @@ export function checkOrganisation(
 	organisation: string | null | undefined
 ): string | null {
 	if (role !== 'partner') return null;
-	const name = (organisation ?? '').trim().replace(/\s+/g, ' ');
+	const name = collapseSpaces(organisation ?? '');
 	if (!name)
 		throw new AccountError(
 			'A partner needs an organisation: enter the one they speak for, as their contributions to co-commissioning scenarios name it (for example Northumbria PCC)',

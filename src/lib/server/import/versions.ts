@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { collapseSpaces } from '$lib/domain/text';
 import type { Provenance } from '$lib/domain/provenance';
 import { quoteInput, suggestNearest } from '../api/suggest';
 import type { DB } from '../db';
@@ -704,7 +705,7 @@ export async function rollbackTo(
 	version: number,
 	options: RollbackOptions
 ): Promise<RollbackResult> {
-	const who = options.createdBy.trim().replace(/\s+/g, ' ').slice(0, MAX_USER_NAME);
+	const who = collapseSpaces(options.createdBy).slice(0, MAX_USER_NAME);
 	if (!who) throw new Error('Say who is rolling back, for the version history');
 	const now = (options.now ?? new Date()).toISOString();
 	return db.transaction().execute(async (trx) => {
