@@ -6,16 +6,21 @@ import { loadBaseline } from '../planning/baseline';
 import { forEachEngine } from '../testing/engines';
 import { importServices, servicesDatasetKey } from './commit';
 import { loadServiceReferenceData, type ServiceReferenceData } from './services';
-import { DATABASE_HOOK_TIMEOUT, databaseState, failInsertsInto, readFixture } from './testing';
+import {
+	DATABASE_HOOK_TIMEOUT,
+	databaseState,
+	failInsertsInto,
+	fromSeededDatabase,
+	readFixture,
+	versionRows
+} from './testing';
 
 forEachEngine((engine) => {
 	let reference: ServiceReferenceData;
 	let db: DB;
 
 	beforeAll(async () => {
-		const seeded = await engine.freshDatabase({ seed: true });
-		reference = await loadServiceReferenceData(seeded);
-		await seeded.destroy();
+		reference = await fromSeededDatabase(engine, loadServiceReferenceData);
 	}, DATABASE_HOOK_TIMEOUT);
 
 	beforeEach(async () => {
@@ -190,13 +195,7 @@ forEachEngine((engine) => {
 				removed: 1, // CFO-003
 				unchanged: 2
 			});
-			const versions = await db
-				.selectFrom('dataset_versions')
-				.where('dataset_key', '=', 'services-durham-local-services')
-				.select(['version', 'is_current', 'created_by', 'row_count'])
-				.orderBy('version')
-				.execute();
-			expect(versions).toEqual([
+			expect(await versionRows(db, 'services-durham-local-services')).toEqual([
 				{ version: 1, is_current: 0, created_by: 'command line', row_count: 4 },
 				{ version: 2, is_current: 1, created_by: 'Sam Planner', row_count: 4 }
 			]);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { engineOf, type DB } from '../db';
+import type { EngineHarness } from '../testing/engines';
 
 /** tests/fixtures/import, where the import fixtures live. */
 export const IMPORT_FIXTURES = path.resolve(
@@ -82,3 +83,26 @@ export async function failInsertsInto(
  * the file's template, which on a busy machine takes longer than vitest's 10 s default.
  */
 export const DATABASE_HOOK_TIMEOUT = 120_000;
+
+/** What `read` takes from a fresh seeded database, closed afterwards (reference data for a file's tests). */
+export async function fromSeededDatabase<T>(
+	engine: EngineHarness,
+	read: (db: DB) => Promise<T>
+): Promise<T> {
+	const seeded = await engine.freshDatabase({ seed: true });
+	try {
+		return await read(seeded);
+	} finally {
+		await seeded.destroy();
+	}
+}
+
+/** A dataset's versions, oldest first: number, whether current, who made it and its row count. */
+export function versionRows(db: DB, datasetKey: string) {
+	return db
+		.selectFrom('dataset_versions')
+		.where('dataset_key', '=', datasetKey)
+		.select(['version', 'is_current', 'created_by', 'row_count'])
+		.orderBy('version')
+		.execute();
+}

@@ -8,7 +8,13 @@ import { DATASETS } from '../seed/catalog';
 import { forEachEngine } from '../testing/engines';
 import { importServices } from './commit';
 import { loadServiceReferenceData, type ServiceReferenceData } from './services';
-import { DATABASE_HOOK_TIMEOUT, databaseState, failInsertsInto, readFixture } from './testing';
+import {
+	DATABASE_HOOK_TIMEOUT,
+	databaseState,
+	failInsertsInto,
+	fromSeededDatabase,
+	readFixture
+} from './testing';
 import { createDatasetVersion } from './versioning';
 import {
 	DatasetVersionError,
@@ -24,9 +30,7 @@ forEachEngine((engine) => {
 	let db: DB;
 
 	beforeAll(async () => {
-		const seeded = await engine.freshDatabase({ seed: true });
-		reference = await loadServiceReferenceData(seeded);
-		await seeded.destroy();
+		reference = await fromSeededDatabase(engine, loadServiceReferenceData);
 	}, DATABASE_HOOK_TIMEOUT);
 
 	beforeEach(async () => {

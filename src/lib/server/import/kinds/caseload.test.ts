@@ -10,7 +10,7 @@ import { loadBaseline } from '../../planning/baseline';
 import { forEachEngine } from '../../testing/engines';
 import { findImporter } from '../registry';
 import { readTable } from '../read';
-import { DATABASE_HOOK_TIMEOUT, databaseState, readFixture } from '../testing';
+import { DATABASE_HOOK_TIMEOUT, databaseState, readFixture, versionRows } from '../testing';
 import type { ImportOptions } from '../types';
 import {
 	CASELOAD_GUIDE,
@@ -436,13 +436,7 @@ forEachEngine((engine) => {
 				removed: 1, // Gateshead and South Tyneside
 				unchanged: 2 // Durham (0.39 for 39%, 30% for 0.3) and Newcastle (provenance blank = published)
 			});
-			const versions = await db
-				.selectFrom('dataset_versions')
-				.where('dataset_key', '=', KEY)
-				.select(['version', 'is_current', 'created_by', 'row_count'])
-				.orderBy('version')
-				.execute();
-			expect(versions).toEqual([
+			expect(await versionRows(db, KEY)).toEqual([
 				{ version: 1, is_current: 0, created_by: 'command line', row_count: 4 },
 				{ version: 2, is_current: 1, created_by: 'Sam Planner', row_count: 4 }
 			]);

@@ -4,7 +4,7 @@ import { listServices } from '../../repositories/services';
 import { forEachEngine } from '../../testing/engines';
 import { decodeFiles } from '../commit';
 import { loadServiceReferenceData, type ServiceReferenceData } from '../services';
-import { DATABASE_HOOK_TIMEOUT, databaseState, readFixture } from '../testing';
+import { DATABASE_HOOK_TIMEOUT, databaseState, fromSeededDatabase, readFixture } from '../testing';
 import {
 	GRANTS_GUIDE,
 	grantSource,
@@ -21,10 +21,9 @@ forEachEngine((engine) => {
 	let db: DB;
 
 	beforeAll(async () => {
-		const seeded = await engine.freshDatabase({ seed: true });
-		reference = await loadServiceReferenceData(seeded);
-		geography = await loadGrantGeography(seeded);
-		await seeded.destroy();
+		[reference, geography] = await fromSeededDatabase(engine, (db) =>
+			Promise.all([loadServiceReferenceData(db), loadGrantGeography(db)])
+		);
 	}, DATABASE_HOOK_TIMEOUT);
 
 	const run = (file: string) =>

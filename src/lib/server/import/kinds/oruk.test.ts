@@ -4,7 +4,7 @@ import { listServices, listSites } from '../../repositories/services';
 import { forEachEngine } from '../../testing/engines';
 import { decodeFiles } from '../commit';
 import { loadServiceReferenceData, type ServiceReferenceData } from '../services';
-import { DATABASE_HOOK_TIMEOUT, databaseState, readFixture } from '../testing';
+import { DATABASE_HOOK_TIMEOUT, databaseState, fromSeededDatabase, readFixture } from '../testing';
 import { orukExample, orukImporter, orukReader } from './oruk';
 
 forEachEngine((engine) => {
@@ -12,9 +12,7 @@ forEachEngine((engine) => {
 	let db: DB;
 
 	beforeAll(async () => {
-		const seeded = await engine.freshDatabase({ seed: true });
-		reference = await loadServiceReferenceData(seeded);
-		await seeded.destroy();
+		reference = await fromSeededDatabase(engine, loadServiceReferenceData);
 	}, DATABASE_HOOK_TIMEOUT);
 
 	const run = (file: string) =>

@@ -6,7 +6,12 @@ import { listServices } from '../../repositories/services';
 import { forEachEngine } from '../../testing/engines';
 import { decodeFiles } from '../commit';
 import { loadServiceReferenceData, type ServiceReferenceData } from '../services';
-import { DATABASE_HOOK_TIMEOUT, IMPORT_FIXTURES, databaseState } from '../testing';
+import {
+	DATABASE_HOOK_TIMEOUT,
+	databaseState,
+	fromSeededDatabase,
+	IMPORT_FIXTURES
+} from '../testing';
 import type { ImportFile } from '../types';
 import { categoriesOfContractType } from '$lib/domain/categories';
 import {
@@ -24,10 +29,9 @@ forEachEngine((engine) => {
 	let db: DB;
 
 	beforeAll(async () => {
-		const seeded = await engine.freshDatabase({ seed: true });
-		reference = await loadServiceReferenceData(seeded);
-		providers = await loadRmProviders(seeded);
-		await seeded.destroy();
+		[reference, providers] = await fromSeededDatabase(engine, (db) =>
+			Promise.all([loadServiceReferenceData(db), loadRmProviders(db)])
+		);
 	}, DATABASE_HOOK_TIMEOUT);
 
 	/** A fixture folder's files, named as the CLI names them. */
