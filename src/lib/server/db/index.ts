@@ -9,12 +9,13 @@ import {
 	SqliteDialect,
 	sql,
 	type MigrationProvider,
-	type SqliteDatabase
+	type SqliteDatabase,
+	type Transaction
 } from 'kysely';
 import { engineOf } from './engine';
 import { migrations } from './migrations';
 import type { Database } from './schema';
-import { watchVersions, type VersionWatch } from './version-watch';
+import { announceVersionChange, watchVersions, type VersionWatch } from './version-watch';
 
 export type DB = Kysely<Database>;
 
@@ -197,6 +198,25 @@ export function sqliteConnectionOf(db: DB): SQLite.Database | undefined {
  */
 export function versionWatchOf(db: DB): VersionWatch | undefined {
 	return watches.get(db);
+}
+
+/**
+ * Run `write` in one transaction that changes which dataset versions are current (imports,
+ * rollbacks, seeding): other instances drop their cached versions when it commits (the NOTIFY it
+ * sends), and this one as soon as it ends, committed or not, without waiting for its own.
+ */
+export async function versionChangingTransaction<T>(
+	db: DB,
+	write: (trx: Transaction<Database>) => Promise<T>
+): Promise<T> {
+	try {
+		return await db.transaction().execute(async (trx) => {
+			await announceVersionChange(trx);
+			return write(trx);
+		});
+	} finally {
+		watches.get(db)?.changed();
+	}
 }
 
 /** The pg pool under a database `openPostgres` opened (for its counts in tests and health). */

@@ -1,21 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { lockDatasetVersions } from '../import/versioning';
 import { loadBaseline } from '../planning/baseline';
 import { engineHarness, postgresAvailable } from '../testing/engines';
-import { openPostgres, postgresPoolOf, versionWatchOf, type DB } from '.';
+import type { Transaction } from 'kysely';
+import {
+	openPostgres,
+	postgresPoolOf,
+	versionChangingTransaction,
+	versionWatchOf,
+	type DB
+} from '.';
+import type { Database } from './schema';
 import { cachedWhileUnchanged, VERSIONS_CHANNEL, type VersionWatch } from './version-watch';
 
 describe('cachedWhileUnchanged', () => {
 	const fakeWatch = (epochs: (number | null)[]) => {
 		let i = 0;
-		return { epoch: () => epochs[Math.min(i++, epochs.length - 1)]!, close: async () => {} };
+		return {
+			epoch: () => epochs[Math.min(i++, epochs.length - 1)]!,
+			close: async () => {},
+			changed: () => {}
+		};
 	};
 
 	it('reads once while the epoch stands still, and again when it moves', async () => {
 		let reads = 0;
 		let epoch: number | null = 1;
-		const watch: VersionWatch = { epoch: () => epoch, close: async () => {} };
+		const watch: VersionWatch = { epoch: () => epoch, close: async () => {}, changed: () => {} };
 		const get = cachedWhileUnchanged(
 			() => watch,
 			async () => ++reads
@@ -74,17 +85,17 @@ describe.skipIf(!postgresAvailable)('dataset version listener [postgres]', () =>
 	});
 
 	const currentIn = async (db: DB) => Object.keys((await loadBaseline(db)).datasetVersions);
-	/** Make `key` current or not, on the other instance's connection, announced or not. */
-	const setCurrent = (current: 0 | 1, announce: boolean) =>
-		b.transaction().execute(async (trx) => {
-			if (announce) await lockDatasetVersions(trx);
-			await trx
+	/** Make `key` current or not, on `on`'s connection (the other instance's), announced or not. */
+	const setCurrent = (current: 0 | 1, announce: boolean, on = b) => {
+		const write = (trx: Transaction<Database>) =>
+			trx
 				.updateTable('dataset_versions')
 				.set({ is_current: current })
 				.where('dataset_key', '=', key)
 				.where('version', '=', 1)
 				.execute();
-		});
+		return announce ? versionChangingTransaction(on, write) : on.transaction().execute(write);
+	};
 	const listening = () => eventually(() => versionWatchOf(a)!.epoch() !== null);
 
 	it('reuses the current versions until another instance announces a change, then sees it', async () => {
@@ -93,11 +104,22 @@ describe.skipIf(!postgresAvailable)('dataset version listener [postgres]', () =>
 		// a change nobody announces is not seen: the answer is the cached one
 		await setCurrent(0, false);
 		expect(await currentIn(a)).toContain(key);
-		// announced (as every import, rollback and seeding does): seen once it commits
+		// announced (every import, rollback and seeding is such a transaction): seen once it commits
 		await setCurrent(0, true);
 		expect(await eventually(async () => !(await currentIn(a)).includes(key))).toBe(true);
 		await setCurrent(1, true);
 		expect(await eventually(async () => (await currentIn(a)).includes(key))).toBe(true);
+	});
+
+	it('sees its own change as soon as the change returns, not when its notification arrives', async () => {
+		expect(await listening()).toBe(true);
+		// many times over: a notification that came first would hide a missing local update once
+		for (let i = 0; i < 20; i++) {
+			await setCurrent(0, true, a);
+			expect(await currentIn(a)).not.toContain(key);
+			await setCurrent(1, true, a);
+			expect(await currentIn(a)).toContain(key);
+		}
 	});
 
 	it('reads every time while its listener is lost, and caches again once it is back', async () => {

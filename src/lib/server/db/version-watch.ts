@@ -12,15 +12,19 @@ import type { Database } from './schema';
  *
  * While the listener is not connected (not yet, or lost: a server restart, a failover), `epoch()`
  * is null and callers read the database every time, as they would without the watch, until it
- * has reconnected. The only staleness is a notification's trip from PostgreSQL to each listener
- * (the instance that made the change included) after the commit: a millisecond or so on one
- * network.
+ * has reconnected. Changes go through `versionChangingTransaction` (db/index.ts), which also moves
+ * this process's own epoch as soon as the transaction ends, so the instance that made a change
+ * never waits for its own notification. Other instances see it once the notification arrives, a
+ * millisecond or so after the commit on one network.
  *
  * SQLite needs none of this: it is read in-process, and the read is cheap.
  */
 export const VERSIONS_CHANNEL = 'landscape_dataset_versions';
 
-/** Say, inside the transaction that changes which dataset versions are current, that it does. */
+/**
+ * Say, inside the transaction that changes which dataset versions are current, that it does (for
+ * versionChangingTransaction).
+ */
 export async function announceVersionChange(trx: Kysely<Database>): Promise<void> {
 	if (engineOf(trx) !== 'postgres') return;
 	await sql`select pg_notify(${VERSIONS_CHANNEL}, '')`.execute(trx);
@@ -29,6 +33,8 @@ export async function announceVersionChange(trx: Kysely<Database>): Promise<void
 export interface VersionWatch {
 	/** moves whenever the current versions may have changed; null while not listening */
 	epoch(): number | null;
+	/** move the epoch now: this process has just changed them */
+	changed(): void;
 	/** stop listening and close the connection */
 	close(): Promise<void>;
 }
@@ -90,6 +96,9 @@ export function watchVersions(url: string): VersionWatch {
 				return null;
 			}
 			return epoch;
+		},
+		changed() {
+			epoch++;
 		},
 		async close() {
 			closed = true;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { normaliseOrganisationName } from '$lib/domain/organisations';
 import type { CellError } from '../csv';
 import type SQLite from 'better-sqlite3';
-import { sqliteConnectionOf, type DB } from '../db';
+import { sqliteConnectionOf, versionChangingTransaction, type DB } from '../db';
 import { describePersonColumns, findPersonColumns, type PersonColumn } from './privacy';
 import {
 	ImportCancelled,
@@ -265,7 +265,7 @@ export async function importSupply(
 	}
 
 	try {
-		const version = await db.transaction().execute(async (trx) => {
+		const version = await versionChangingTransaction(db, async (trx) => {
 			const writer = await ServiceWriter.open(db, trx, {
 				datasetKey,
 				datasetName,

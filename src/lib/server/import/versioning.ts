@@ -4,7 +4,6 @@ import type { Provenance } from '$lib/domain/provenance';
 import type { DB } from '../db';
 import type { Database } from '../db/schema';
 import { engineOf } from '../db/engine';
-import { announceVersionChange } from '../db/version-watch';
 import type { ImportFile } from './types';
 
 export interface CurrentVersion {
@@ -53,10 +52,8 @@ const DATASET_VERSIONS_LOCK = 7_406_113_902;
  * SQLite needs nothing: a transaction that writes holds the whole database until it ends.
  */
 export async function lockDatasetVersions(trx: Transaction<Database>): Promise<void> {
-	if (engineOf(trx) !== 'postgres') return;
-	await sql`select pg_advisory_xact_lock(${DATASET_VERSIONS_LOCK})`.execute(trx);
-	// every instance's cached "which versions are current" is dropped when this commits
-	await announceVersionChange(trx);
+	if (engineOf(trx) === 'postgres')
+		await sql`select pg_advisory_xact_lock(${DATASET_VERSIONS_LOCK})`.execute(trx);
 }
 
 export interface NewVersion {

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import { collapseSpaces } from '$lib/domain/text';
 import type { Provenance } from '$lib/domain/provenance';
 import { quoteInput, suggestNearest } from '../api/suggest';
-import type { DB } from '../db';
+import { versionChangingTransaction, type DB } from '../db';
 import type { Database } from '../db/schema';
 import { engineOf } from '../db/engine';
 import { createDatasetVersion, lockDatasetVersions } from './versioning';
@@ -708,7 +708,7 @@ export async function rollbackTo(
 	const who = collapseSpaces(options.createdBy).slice(0, MAX_USER_NAME);
 	if (!who) throw new Error('Say who is rolling back, for the version history');
 	const now = (options.now ?? new Date()).toISOString();
-	return db.transaction().execute(async (trx) => {
+	return versionChangingTransaction(db, async (trx) => {
 		// Before reading which version is current: another instance may be importing.
 		await lockDatasetVersions(trx);
 		const dataset = await findDataset(trx, datasetKey);

@@ -22,12 +22,11 @@ import {
 	type DefinitionLinkKey
 } from '$lib/domain/supply';
 import { readCsv } from '../csv';
-import type { DB } from '../db';
+import { versionChangingTransaction, type DB } from '../db';
 import type { Database } from '../db/schema';
 import { CASELOAD_METHOD, DATASETS, NATIONAL_CASELOAD, NEEDS_SOURCE } from './catalog';
 import * as rows from './files';
 import { LadLocator, outcodeOf, postcodeOf } from './locate';
-import { announceVersionChange } from '../db/version-watch';
 
 type Trx = Transaction<Database>;
 
@@ -117,9 +116,7 @@ export async function seedDatabase(db: DB, dataDir = defaultDataDir()): Promise<
 	};
 	const now = new Date().toISOString();
 
-	return db.transaction().execute(async (trx) => {
-		// other instances sharing a PostgreSQL database drop their cached current versions at commit
-		await announceVersionChange(trx);
+	return versionChangingTransaction(db, async (trx) => {
 		const versions = new Map<string, number>();
 		for (const [i, d] of DATASETS.entries()) {
 			await trx

@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import type { Provenance } from '$lib/domain/provenance';
 import { suggestNearest } from '../../api/suggest';
 import type { CellError } from '../../csv';
-import type { DB } from '../../db';
+import { versionChangingTransaction, type DB } from '../../db';
 import type { Database } from '../../db/schema';
 import { describePersonColumns, findPersonColumns } from '../privacy';
 import { decodeText, headerKey, readHeader, readTable, type CsvTable } from '../read';
@@ -161,7 +161,7 @@ export async function importKeyed<T, R>(
 	const fallback = options.provenance ?? 'published';
 	const provenance = kind.provenanceOf?.(read.rows, fallback) ?? fallback;
 	const fileName = path.basename(file);
-	const version = await db.transaction().execute(async (trx) => {
+	const version = await versionChangingTransaction(db, async (trx) => {
 		const created = await createDatasetVersion(trx, {
 			datasetKey,
 			datasetTitle: datasetName,
